@@ -1,0 +1,48 @@
+# swarmop: targets for humans. `make demo` and `make test` install what they need first.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+DEPS_STAMP := $(BUILD_DIR)/.deps-installed
+
+# Debian packages: build dependencies, then the test bed (a private dockerd + a busybox image).
+BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcpprest-dev nlohmann-json3-dev \
+  libyaml-cpp-dev libgoogle-glog-dev libgtest-dev libgmock-dev libvalijson-dev libcli11-dev \
+  prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev
+TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux
+
+.PHONY: all deps build test unit integration demo bench format lint clean
+
+all: build
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@scripts/install-deps.sh $(BUILD_PKGS) $(TESTBED_PKGS)
+	@mkdir -p $(BUILD_DIR) && touch $@
+
+$(BUILD_DIR)/Makefile: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/Makefile
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Unit tier, then the integration tier against a private swarm the test bed starts and tears down.
+test: build
+	tests/run-tests.sh $(BUILD_DIR)
+
+unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -LE integration
+
+demo: build
+	scripts/demo.sh $(BUILD_DIR)
+
+bench: build
+	scripts/bench.sh $(BUILD_DIR)
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+lint: $(BUILD_DIR)/Makefile
+	git ls-files '*.cpp' | grep -v '^tests/' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	rm -rf $(BUILD_DIR)
