@@ -1,0 +1,58 @@
+// Loading specs: read sources, parse YAML, validate against the embedded CRD schemas, apply defaults and
+// environment overrides, build the typed model, check cross-references across the whole set.
+//
+// Every problem is reported (not only the first) as a Diagnostic with file:line:column. Nothing throws.
+// Thread-safety: all functions are thread-safe; the compiled schemas are built once, lazily, and shared.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "swarmop/base/status.h"
+#include "swarmop/crds/diagnostic.h"
+#include "swarmop/crds/model.h"
+
+namespace swarmop::crds {
+
+struct SourceFile {
+  std::string path;  // shown in diagnostics as given; "-" for stdin; "config:<name>" for a Swarm config
+  std::string content;
+};
+
+struct LoadOptions {
+  // Name of the environment whose `environments.<name>` overrides are applied to every Service (env merged,
+  // sites replaced per site, replicas and image replaced). Empty = no overrides. The library never reads
+  // SWARMOP_ENV itself; the CLI does and passes it here.
+  std::string environment;
+};
+
+struct LoadResult {
+  DesiredState state;              // only the documents that had no errors
+  std::vector<Diagnostic> errors;  // sorted by file, line, column
+  bool ok() const { return errors.empty(); }
+};
+
+// Parse + schema validation + defaults + model + cross-reference checks over every document of every file.
+LoadResult LoadSpecs(const std::vector<SourceFile>& files, const LoadOptions& options = {});
+
+// Parse + schema + defaults + model only (no cross-references). Use it to add documents incrementally,
+// then run CheckCrossReferences on the merged DesiredState.
+LoadResult ParseSpecs(const std::vector<SourceFile>& files, const LoadOptions& options = {});
+
+// Cross-reference and semantic checks on a whole set (unknown sites, dependsOn cycles, duplicates, name
+// limits, MongoDB voting rules, ...). Diagnostics point into each object's source.
+std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state);
+
+// A Swarm config's content as a source: diagnostics then name the file "config:<config_name>".
+SourceFile ConfigSource(std::string_view config_name, std::string content);
+
+// Cheap check (no YAML parse): does this text look like a swarmop manifest (an `apiVersion: swarmop.io/...`
+// line)? Lets the operator skip unrelated Swarm configs.
+bool LooksLikeSwarmopSpec(std::string_view content);
+
+// Reads files and directories (recursively, *.yaml and *.yml, sorted by path); "-" reads stdin.
+// Paths are kept as given (a directory "m" yields "m/app.yaml"). Fails on an unreadable path.
+StatusOr<std::vector<SourceFile>> ReadSources(const std::vector<std::string>& paths);
+
+}  // namespace swarmop::crds
