@@ -1,0 +1,144 @@
+#include "object_checks.h"
+
+#include <string>
+
+namespace swarmop::crds::internal {
+namespace {
+
+// "/spec/members/2/votes" -> "spec.members[2].votes"
+std::string DottedFromPointer(const std::string& pointer) {
+  std::string out;
+  size_t pos = 1;
+  while (pos <= pointer.size() && !pointer.empty()) {
+    size_t next = pointer.find('/', pos);
+    std::string token = pointer.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+    out += index ? "[" + token + "]" : (out.empty() ? "" : ".") + token;
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+class Checker {
+ public:
+  Checker(const ObjectBase& object, Kind kind) : object_(object), kind_(kind) {}
+  void Error(const std::string& pointer, std::string message) {
+    errors_.push_back(At(object_, kind_, pointer, std::move(message)));
+  }
+  std::vector<Diagnostic> Take() { return std::move(errors_); }
+
+ private:
+  const ObjectBase& object_;
+  Kind kind_;
+  std::vector<Diagnostic> errors_;
+};
+
+void CheckMongo(const ReplicationSpec& spec, Checker& check) {
+  if (spec.replica_set.empty()) check.Error("/spec/replicaSet", "required for engine mongodb");
+  if (spec.key_file_secret.empty()) check.Error("/spec/keyFileSecret", "required for engine mongodb");
+  if (spec.members.empty()) check.Error("/spec/members", "required for engine mongodb (at least one member)");
+  if (spec.members.size() > 50) {
+    check.Error("/spec/members", "has " + std::to_string(spec.members.size()) +
+                                     " members; a MongoDB replica set has at most 50");
+  }
+  int voters = 0;
+  for (size_t i = 0; i < spec.members.size(); ++i) {
+    const MongoMember& m = spec.members[i];
+    std::string at = "/spec/members/" + std::to_string(i);
+    voters += m.votes;
+    if (m.votes == 0 && m.priority > 0) {
+      check.Error(at,
+                  "a non-voting member (votes: 0) must have priority 0, got " + std::to_string(m.priority));
+    }
+    if (m.hidden && m.priority > 0) {
+      check.Error(at, "a hidden member must have priority 0, got " + std::to_string(m.priority));
+    }
+  }
+  if (voters > 7) {
+    check.Error("/spec/members", std::to_string(voters) +
+                                     " voting members; MongoDB allows at most 7 (set votes: 0 "
+                                     "and priority: 0 on the others)");
+  } else if (voters > 0 && voters % 2 == 0) {
+    check.Error("/spec/members", std::to_string(voters) +
+                                     " voting members; use an odd number so a majority can always be formed");
+  }
+  if (!spec.primary.empty()) check.Error("/spec/primary", "only for engine postgresql");
+  if (!spec.read_replicas.empty()) check.Error("/spec/readReplicas", "only for engine postgresql");
+  if (spec.logical) check.Error("/spec/logical", "only for engine postgresql");
+}
+
+void CheckPostgres(const ReplicationSpec& spec, Checker& check) {
+  if (spec.primary.empty()) check.Error("/spec/primary", "required for engine postgresql");
+  if (!spec.members.empty())
+    check.Error("/spec/members", "only for engine mongodb (use primary and readReplicas)");
+  if (!spec.replica_set.empty()) check.Error("/spec/replicaSet", "only for engine mongodb");
+  if (!spec.key_file_secret.empty()) check.Error("/spec/keyFileSecret", "only for engine mongodb");
+  for (size_t i = 0; i < spec.read_replicas.size(); ++i) {
+    if (spec.read_replicas[i] == spec.primary) {
+      check.Error("/spec/readReplicas/" + std::to_string(i),
+                  "\"" + spec.primary + "\" is the primary; a site cannot also be its read replica");
+    }
+  }
+}
+
+}  // namespace
+
+Diagnostic At(const ObjectBase& object, Kind kind, const std::string& pointer, std::string message) {
+  Position p = object.PositionOf(pointer);
+  return {object.source_file, p.line, p.column, KindName(kind), object.name(), DottedFromPointer(pointer),
+          std::move(message)};
+}
+
+std::vector<Diagnostic> CheckSite(const Site& site) {
+  Checker check(site, Kind::kSite);
+  if (site.spec.engine && !site.spec.node_selector.empty()) {
+    check.Error("/spec/engine",
+                "a site is either nodes of a stretched swarm (nodeSelector) or a swarm of its "
+                "own (engine), not both");
+  }
+  if (!site.spec.engine && site.spec.node_selector.empty()) {
+    check.Error(
+        "/spec/nodeSelector",
+        "required unless engine is given (a site is nodes of the stretched swarm or a swarm of its own)");
+  }
+  return check.Take();
+}
+
+std::vector<Diagnostic> CheckService(const Service& service) {
+  Checker check(service, Kind::kService);
+  const ServiceSpec& spec = service.spec;
+  for (size_t i = 0; i < spec.configs.size(); ++i) {
+    const ConfigFile& c = spec.configs[i];
+    if (c.content.has_value() == c.from.has_value()) {
+      check.Error("/spec/configs/" + std::to_string(i),
+                  "give exactly one of content (inline) or from (an existing "
+                  "config)");
+    }
+  }
+  if (spec.healthcheck) {
+    const HealthCheck& h = *spec.healthcheck;
+    bool http = !h.http_path.empty();
+    if (http == !h.command.empty()) {
+      check.Error("/spec/healthcheck", "give exactly one of http (with port) or command");
+    } else if (http && h.port == 0) {
+      check.Error("/spec/healthcheck", "http needs a port");
+    }
+  }
+  if (spec.profile == Profile::kLogstash && !spec.logstash) {
+    check.Error("/spec/logstash", "required for profile logstash (the Elasticsearch URL)");
+  }
+  return check.Take();
+}
+
+std::vector<Diagnostic> CheckReplication(const Replication& replication) {
+  Checker check(replication, Kind::kReplication);
+  if (replication.spec.engine == DatabaseEngine::kMongoDb) {
+    CheckMongo(replication.spec, check);
+  } else {
+    CheckPostgres(replication.spec, check);
+  }
+  return check.Take();
+}
+
+}  // namespace swarmop::crds::internal

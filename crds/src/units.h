@@ -1,0 +1,18 @@
+// Units in manifests: durations ("1m30s") and memory sizes ("512Mi", "1G", 1048576).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "swarmop/crds/model.h"
+
+namespace swarmop::crds::internal {
+
+// Go-style durations: a sequence of <number><unit> with units ns, us, ms, s, m, h. nullopt if malformed.
+std::optional<Duration> ParseDuration(const std::string& text);
+
+// Kubernetes quantities: k, M, G, T are powers of 1000; Ki, Mi, Gi, Ti powers of 1024; no suffix = bytes.
+std::optional<int64_t> ParseMemoryBytes(const std::string& text);
+
+}  // namespace swarmop::crds::internal
