@@ -1,0 +1,64 @@
+#include "error_mapping.h"
+
+#include <nlohmann/json.hpp>
+
+namespace swarmop::engine {
+namespace {
+
+bool Contains(const std::string& haystack, const char* needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+std::string EngineMessage(const std::string& body) {
+  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
+    return parsed["message"].get<std::string>();
+  }
+  std::string text = body;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+Status StatusFromHttp(int http_status, const std::string& body, const std::string& what) {
+  if (http_status >= 200 && http_status < 300) return Status::Ok();
+  std::string message = EngineMessage(body);
+  if (message.empty()) message = "HTTP " + std::to_string(http_status);
+  message += " (" + what + ")";
+  // Order matters: the engine reports a stale version as a 500, and a worker as a 503.
+  if (Contains(message, "update out of sequence")) return OutOfSequenceError(message);
+  if (Contains(message, "not a swarm manager") || Contains(message, "not part of a swarm")) {
+    return NotManagerError(message);
+  }
+  switch (http_status) {
+    case 400:
+      // Removing a config/secret a service still uses is a 400 the caller should treat as "not now".
+      if (Contains(message, "is in use")) return FailedPreconditionError(message);
+      return InvalidArgumentError(message);
+    case 403:  // e.g. a network with active endpoints
+      return FailedPreconditionError(message);
+    case 404:
+      return NotFoundError(message);
+    case 409:
+      return ConflictError(message);
+    case 501:
+      return NotSupportedError(message);
+    case 503:
+      return UnavailableError(message);
+    default:
+      if (http_status >= 400 && http_status < 500) return InvalidArgumentError(message);
+      return InternalError(message);
+  }
+}
+
+Status ConnectError(const Endpoint& endpoint, const std::string& reason) {
+  std::string hint =
+      endpoint.scheme == Endpoint::Scheme::kUnix
+          ? "is dockerd running? set DOCKER_HOST"
+          : "is dockerd listening there? check DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH";
+  return UnavailableError("cannot connect to the Docker engine at " + endpoint.ToString() + ": " + reason +
+                          " (" + hint + ")");
+}
+
+}  // namespace swarmop::engine

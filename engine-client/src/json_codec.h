@@ -1,0 +1,51 @@
+// JSON <-> model structs for the Engine API payloads. Internal to engine-client (nlohmann stays here).
+// Decoders are tolerant: a missing or mistyped field reads as its default, never throws.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "swarmop/engine/config.h"
+#include "swarmop/engine/event.h"
+#include "swarmop/engine/network.h"
+#include "swarmop/engine/node.h"
+#include "swarmop/engine/service.h"
+#include "swarmop/engine/system.h"
+#include "swarmop/engine/task.h"
+
+namespace swarmop::engine {
+
+using Json = nlohmann::json;
+
+// Field readers that never throw.
+std::string GetString(const Json& object, const char* key);
+int64_t GetInt(const Json& object, const char* key);
+uint64_t GetUint(const Json& object, const char* key);
+bool GetBool(const Json& object, const char* key);
+std::map<std::string, std::string> GetStringMap(const Json& object, const char* key);
+std::vector<std::string> GetStringList(const Json& object, const char* key);
+const Json& GetObject(const Json& object, const char* key);  // a null Json when absent
+
+std::string Base64Encode(const std::string& bytes);
+std::string Base64Decode(const std::string& text);  // ignores characters outside the alphabet
+
+// Services (service_codec.cpp).
+Service DecodeService(const Json& json);
+ServiceSpec DecodeServiceSpec(const Json& spec);  // also stores the raw text in raw_spec
+Json EncodeServiceSpec(const ServiceSpec& spec);  // modelled fields only; cleared fields are absent
+
+// Other objects (json_codec.cpp).
+Task DecodeTask(const Json& json);
+Node DecodeNode(const Json& json);
+Json EncodeNodeSpec(const NodeSpec& spec);
+Config DecodeConfig(const Json& json);
+Json EncodeConfigSpec(const ConfigSpec& spec);
+Secret DecodeSecret(const Json& json);
+Json EncodeSecretSpec(const SecretSpec& spec);
+Network DecodeNetwork(const Json& json);
+Json EncodeNetworkSpec(const NetworkSpec& spec);
+Event DecodeEvent(const Json& json);
+SystemInfo DecodeInfo(const Json& json);
+VersionInfo DecodeVersion(const Json& json);
+
+}  // namespace swarmop::engine
