@@ -63,7 +63,7 @@ class DocumentLoader {
     if (!v.contains("kind")) {
       Error("kind", true, "required field is missing (one of Site, Service, Replication)");
     } else if (!kind) {
-      Error("kind", false, internal::DescribeValue(v["kind"]) + " is not one of Site, Service, Replication");
+      Error("kind", false, v["kind"].dump() + " is not one of Site, Service, Replication");
     }
     return ok ? kind : std::nullopt;
   }

@@ -72,7 +72,7 @@ const json* SubschemaAt(const json& schema, const FieldPath& path) {
 
 std::string TypeNoun(const std::string& type) {
   static const std::map<std::string, std::string> kNouns = {
-      {"integer", "an integer"}, {"number", "a number"}, {"string", "a string"}, {"boolean", "true or false"},
+      {"integer", "an integer"}, {"number", "a number"}, {"string", "a string"}, {"boolean", "a boolean"},
       {"object", "a mapping"},   {"array", "a list"},    {"null", "null"}};
   auto it = kNouns.find(type);
   return it == kNouns.end() ? type : it->second;
@@ -80,7 +80,9 @@ std::string TypeNoun(const std::string& type) {
 
 std::string ExpectedTypes(const json& subschema) {
   const json& type = subschema["type"];
-  if (type.is_string()) return TypeNoun(type.get<std::string>());
+  if (type.is_string()) {
+    return type == "boolean" ? std::string("true or false") : TypeNoun(type.get<std::string>());
+  }
   std::string out;
   for (size_t i = 0; i < type.size(); ++i) {
     if (i > 0) out += (i + 1 == type.size()) ? " or " : ", ";
