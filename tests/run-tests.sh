@@ -22,10 +22,17 @@ BUILD_DIR=$(cd "$1" 2>/dev/null && pwd) || { echo "run-tests: no build folder '$
 
 LOGS=$(mktemp -d /tmp/swarmop-run-tests.XXXXXX)
 BED_DIR=""
+CTEST_PID=""
 declare -A RESULT COUNTS
 
 cleanup() {
   local rc=$?
+  if [ -n "$CTEST_PID" ] && kill -0 "$CTEST_PID" 2>/dev/null; then
+    echo "run-tests: interrupted: stopping ctest and its tests (process group $CTEST_PID)" >&2
+    kill -TERM -- "-$CTEST_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-$CTEST_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$CTEST_PID" 2>/dev/null || true
+  fi
   if [ -n "$BED_DIR" ]; then
     say "tearing down the test bed"
     "$TESTBED" down --dir "$BED_DIR" || { echo "run-tests: WARNING: test bed teardown failed; see $BED_DIR" >&2; rc=1; }
@@ -42,11 +49,18 @@ trap 'exit 143' TERM
 run_tier() {
   local name=$1 rc line passed failed total
   shift
+  # ctest runs in the background and we `wait` for it, so that a SIGTERM/SIGINT to this script is handled at
+  # once (the trap kills ctest, then tears the test bed down) instead of after the running test ends.
+  # setsid: ctest and its tests get a process group of their own, which the trap can end as a whole.
+  setsid ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error --timeout "$TIMEOUT" "$@" \
+    > >(tee "$LOGS/$name.log") 2>&1 &
+  CTEST_PID=$!
   set +e
-  ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error --timeout "$TIMEOUT" "$@" 2>&1 \
-    | tee "$LOGS/$name.log"
-  rc=${PIPESTATUS[0]}
+  wait "$CTEST_PID"
+  rc=$?
   set -e
+  CTEST_PID=""
+  wait 2>/dev/null || true   # let tee flush the log before it is read
   # ctest's closing line: "100% tests passed, 0 tests failed out of 7"
   line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$LOGS/$name.log" | tail -n 1 || true)
   if [ -n "$line" ]; then
