@@ -68,10 +68,15 @@ run_tier() {
     total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
     passed=$((total - failed))
     COUNTS[$name]="$passed $failed"
+  fi
+  if [ "$rc" -eq 0 ]; then
+    RESULT[$name]=PASSED
   elif grep -q 'No tests were found' "$LOGS/$name.log"; then
     echo "run-tests: the $name tier has NO tests registered: that is a failure, not a pass"
+    RESULT[$name]="FAILED: no $name tests registered (ctest -L/-LE integration found none)"
+  else
+    RESULT[$name]="FAILED (ctest exit $rc)"
   fi
-  if [ "$rc" -eq 0 ]; then RESULT[$name]=PASSED; else RESULT[$name]="FAILED (ctest exit $rc)"; fi
 }
 
 # ---- tier 1: unit

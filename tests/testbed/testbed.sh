@@ -77,7 +77,7 @@ resolve_dir() {   # for commands other than `up`: --dir, else $SWARMOP_TEST_BED_
       die "which test bed? pass --dir DIR or set SWARMOP_TEST_BED_DIR${existing:+ (found: $existing)}"
     fi
   fi
-  DIR=${DIR%/}
+  DIR=$(realpath -m "$DIR")   # absolute, as in the daemons' command lines that `down` matches
 }
 
 sock() { echo "$DIR/$1/docker.sock"; }                   # node -> its socket path
