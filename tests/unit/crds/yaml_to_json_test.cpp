@@ -1,1 +1,53 @@
+#include "yaml_to_json.h"
+
 #include <gtest/gtest.h>
+
+namespace swarmop::crds::internal {
+namespace {
+
+using nlohmann::json;
+
+TEST(YamlToJson, PlainScalarsBecomeTypedValues) {
+  EXPECT_EQ(PlainScalarToJson("42"), json(42));
+  EXPECT_EQ(PlainScalarToJson("-7"), json(-7));
+  EXPECT_EQ(PlainScalarToJson("0.5"), json(0.5));
+  EXPECT_EQ(PlainScalarToJson("true"), json(true));
+  EXPECT_EQ(PlainScalarToJson("False"), json(false));
+  EXPECT_EQ(PlainScalarToJson("~"), json(nullptr));
+  EXPECT_EQ(PlainScalarToJson(""), json(nullptr));
+  EXPECT_EQ(PlainScalarToJson("yes"), json("yes"));  // YAML 1.2: not a boolean
+  EXPECT_EQ(PlainScalarToJson("1.4.2"), json("1.4.2"));
+  EXPECT_EQ(PlainScalarToJson("nginx:1.25"), json("nginx:1.25"));
+}
+
+TEST(YamlToJson, QuotedScalarsStayStrings) {
+  YamlParseResult r = ParseYaml("f.yaml", "a: \"42\"\nb: 'true'\nc: 42\nd: true\n");
+  ASSERT_EQ(r.documents.size(), 1u);
+  EXPECT_EQ(r.documents[0].value, json::parse(R"({"a":"42","b":"true","c":42,"d":true})"));
+}
+
+TEST(YamlToJson, PositionsAreRecordedPerJsonPointerAtTheKey) {
+  YamlParseResult r =
+      ParseYaml("f.yaml", "spec:\n  sites:\n    douala:\n      replicas: 2\n  ports: [{target: 80}]\n");
+  ASSERT_EQ(r.documents.size(), 1u);
+  const auto& p = r.documents[0].positions;
+  EXPECT_EQ(p.at("/spec/sites/douala/replicas").line, 4);
+  EXPECT_EQ(p.at("/spec/sites/douala/replicas").column, 7);
+  EXPECT_EQ(p.at("/spec/ports/0").line, 5);
+  EXPECT_EQ(p.at("/spec/ports/0/target").column, 12);
+}
+
+TEST(YamlToJson, SyntaxErrorsCarryTheExceptionMark) {
+  YamlParseResult r = ParseYaml("f.yaml", "a: [1, 2\nb: 3\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_GT(r.errors[0].line, 0);
+  EXPECT_EQ(r.errors[0].file, "f.yaml");
+}
+
+TEST(YamlToJson, EmptyDocumentsAreSkipped) {
+  YamlParseResult r = ParseYaml("f.yaml", "---\na: 1\n---\n---\nb: 2\n");
+  EXPECT_EQ(r.documents.size(), 2u);
+}
+
+}  // namespace
+}  // namespace swarmop::crds::internal
