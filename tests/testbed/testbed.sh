@@ -90,21 +90,24 @@ NODES=1
 LAYOUT=stretched
 ID=""
 UP_DONE=0
+FAILED_NODE=""
 
 on_up_exit() {
   local rc=$?
   [ "$UP_DONE" = 1 ] && return 0
   log "start-up FAILED (exit $rc)"
-  local f
-  for f in "$DIR"/*/dockerd.log; do
+  local f logs=("$DIR"/*/dockerd.log)
+  # The node that failed to start, if we know it; otherwise every node (e.g. `swarm join` failed).
+  [ -n "$FAILED_NODE" ] && logs=("$DIR/$FAILED_NODE/dockerd.log")
+  for f in "${logs[@]}"; do
     [ -f "$f" ] || continue
-    log "---- last lines of $f ----"
-    tail -n 25 "$f" >&2 || true
+    log "---- last lines of $f (grpc chatter left out) ----"
+    grep -v 'module=grpc' "$f" | tail -n 20 >&2 || true
   done
   if [ "${TESTBED_KEEP_ON_FAILURE:-0}" = 1 ]; then
     log "TESTBED_KEEP_ON_FAILURE=1: leaving $DIR as it is; remove it with: $0 down --dir $DIR"
   else
-    log "tearing down what was started"
+    log "tearing down what was started (TESTBED_KEEP_ON_FAILURE=1 keeps $DIR for inspection)"
     do_down || true
   fi
   exit "$rc"
@@ -146,11 +149,13 @@ wait_dockerd() {   # node: wait until it answers, bounded; on failure show why
   local node=$1 pid deadline
   pid=$(state_get daemon | awk -v n="$node" '$2 == n { print $1 }')
   deadline=$((SECONDS + START_TIMEOUT))
+  FAILED_NODE=$node   # until it answers
   while ! dk "$node" version --format '{{.Server.Version}}' >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || die "dockerd for node '$node' (pid $pid) exited during start-up; see $DIR/$node/dockerd.log"
     [ $SECONDS -lt $deadline ] || die "dockerd for node '$node' did not answer on $(sock "$node") within ${START_TIMEOUT}s"
     sleep 0.2
   done
+  FAILED_NODE=""
 }
 
 new_netns() {   # name: a named network namespace with loopback up
