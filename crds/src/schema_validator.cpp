@@ -76,7 +76,9 @@ std::vector<std::string> StripContext(const std::vector<std::string>& context) {
 const nlohmann::json& OpenApiSchema(Kind kind) { return Compiled(kind).schema; }
 
 std::vector<SchemaViolation> ValidateAgainstSchema(Kind kind, const nlohmann::json& document) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  // One validator per thread: it caches compiled regexes (patterns), which are costly to rebuild per
+  // document.
+  thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(document);
   std::vector<SchemaViolation> out;

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
 
 #include "field_path.h"
 
@@ -28,10 +27,23 @@ std::optional<bool> BoolText(const std::string& t) {
   return std::nullopt;
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Counts the digits starting at `pos` and moves past them.
+size_t SkipDigits(const std::string& t, size_t& pos) {
+  size_t start = pos;
+  while (pos < t.size() && IsDigit(t[pos])) ++pos;
+  return pos - start;
+}
+
+size_t SkipSign(const std::string& t, size_t pos) {
+  return pos < t.size() && (t[pos] == '-' || t[pos] == '+') ? pos + 1 : pos;
+}
+
 std::optional<int64_t> IntText(const std::string& t) {
-  // Decimal only (the core schema's 0o/0x forms are rare in manifests and surprising when they do occur).
-  static const std::regex kInt("[-+]?[0-9]+");
-  if (!std::regex_match(t, kInt)) return std::nullopt;
+  // [-+]?[0-9]+ only: the core schema's 0o/0x forms are rare in manifests and surprising when they occur.
+  size_t pos = SkipSign(t, 0);
+  if (SkipDigits(t, pos) == 0 || pos != t.size()) return std::nullopt;
   errno = 0;
   long long v = std::strtoll(t.c_str(), nullptr, 10);
   if (errno == ERANGE) return std::nullopt;
@@ -39,8 +51,16 @@ std::optional<int64_t> IntText(const std::string& t) {
 }
 
 std::optional<double> FloatText(const std::string& t) {
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (!std::regex_match(t, kFloat)) return std::nullopt;
+  // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+  size_t pos = SkipSign(t, 0);
+  size_t digits = SkipDigits(t, pos);
+  if (pos < t.size() && t[pos] == '.') digits += SkipDigits(t, ++pos);
+  if (digits == 0) return std::nullopt;
+  if (pos < t.size() && (t[pos] == 'e' || t[pos] == 'E')) {
+    pos = SkipSign(t, pos + 1);
+    if (SkipDigits(t, pos) == 0) return std::nullopt;
+  }
+  if (pos != t.size()) return std::nullopt;
   return std::strtod(t.c_str(), nullptr);
 }
 
