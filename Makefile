@@ -8,9 +8,10 @@ DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcpprest-dev nlohmann-json3-dev \
   libyaml-cpp-dev libgoogle-glog-dev libgtest-dev libgmock-dev libvalijson-dev libcli11-dev \
   prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev
-TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux
+# postgresql: the replication tests run real servers from the rendered configuration.
+TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc
 
-.PHONY: all deps build test unit integration demo bench format lint clean
+.PHONY: all deps build test unit demo bench format lint clean
 
 all: build
 
