@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
-DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 
 # Debian packages: build dependencies, then the test bed (a private dockerd + a busybox image).
 BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcpprest-dev nlohmann-json3-dev \
@@ -15,10 +14,9 @@ TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux pos
 
 all: build
 
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
+# Idempotent and cheap when everything is present (one dpkg-query per package).
+deps:
 	@scripts/install-deps.sh $(BUILD_PKGS) $(TESTBED_PKGS)
-	@mkdir -p $(BUILD_DIR) && touch $@
 
 $(BUILD_DIR)/Makefile: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
