@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "swarmop/crds/load.h"
 
@@ -41,6 +43,47 @@ TEST(Sources, DirectoriesAreReadRecursivelyInPathOrderKeepingRelativePaths) {
 }
 
 TEST(Sources, AMissingPathIsAnError) { EXPECT_FALSE(ReadSources({"/nonexistent/swarmop.yaml"}).ok()); }
+
+}  // namespace
+}  // namespace swarmop::crds
+
+namespace swarmop::crds {
+namespace {
+
+// Large sets are parsed on several threads; results must not depend on that.
+TEST(ParallelParsing, ManyFilesKeepFileOrderAndReportEveryError) {
+  std::vector<SourceFile> files;
+  for (int i = 0; i < 300; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "f%03d.yaml", i);
+    std::string body = "apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: s" + std::to_string(i) +
+                       "}\nspec: {role: edge, nodeSelector: {site: s" + std::to_string(i) + "}}\n";
+    if (i % 7 == 0)
+      body += "---\napiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: bad}\nspec: {}\n";
+    files.push_back({name, body});
+  }
+  LoadResult result = ParseSpecs(files);
+  ASSERT_EQ(result.state.sites.size(), 300u);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(result.state.sites[i].name(), "s" + std::to_string(i));
+  ASSERT_EQ(result.errors.size(), 43u);
+  EXPECT_EQ(result.errors.front().file, "f000.yaml");
+  EXPECT_EQ(result.errors.back().file, "f294.yaml");
+}
+
+TEST(ParallelParsing, ConcurrentCallersGetIdenticalResults) {
+  auto files = *ReadSources({std::string(SWARMOP_SOURCE_DIR) + "/manifests/reference"});
+  std::string expected;
+  for (const Service& s : LoadSpecs(files).state.services) expected += s.hash;
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (const Service& s : LoadSpecs(files).state.services) got[t] += s.hash;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const std::string& g : got) EXPECT_EQ(g, expected);
+}
 
 }  // namespace
 }  // namespace swarmop::crds
