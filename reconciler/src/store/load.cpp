@@ -1,0 +1,113 @@
+// SpecStore::Load: every config of the swarm that holds a spec, sorted into winners, superseded, invalid.
+#include <algorithm>
+#include <tuple>
+
+#include "store/desired_objects.h"
+#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/spec_store.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+// One parsed object and the config it came from.
+struct Candidate {
+  store::ObjectRef ref;
+  const engine::Config* config;
+  std::optional<std::chrono::system_clock::time_point> created;
+};
+
+bool IsLabelledSpec(const engine::Config& config) {
+  auto it = config.spec.labels.find(labels::kRole);
+  return it != config.spec.labels.end() && it->second == labels::kRoleSpec;
+}
+
+// Newest first: CreatedAt, then the raft version (grows with every write), then the name for stability.
+bool NewerFirst(const Candidate& a, const Candidate& b) {
+  auto key = [](const Candidate& c) {
+    return std::make_tuple(c.created.value_or(std::chrono::system_clock::time_point{}), c.config->version,
+                           c.config->spec.name);
+  };
+  return key(a) > key(b);
+}
+
+StoredSpec ToStoredSpec(const Candidate& c) {
+  StoredSpec spec;
+  spec.kind = c.ref.kind;
+  spec.name = c.ref.object->name();
+  spec.spec_hash = c.ref.object->hash;
+  spec.content_hash = StoredContentHash(*c.ref.object);
+  spec.config_id = c.config->id;
+  spec.config_name = c.config->spec.name;
+  spec.created_at = c.config->created_at;
+  spec.version = c.config->version;
+  spec.labels = c.config->spec.labels;
+  spec.owned = labels::IsOwned(c.config->spec.labels);
+  return spec;
+}
+
+SupersededConfig ToSuperseded(const Candidate& c, const Candidate& winner) {
+  return {c.ref.kind,          c.ref.object->name(),     c.config->id,
+          c.config->spec.name, winner.config->spec.name, labels::IsOwned(c.config->spec.labels)};
+}
+
+}  // namespace
+
+SpecStore::SpecStore(engine::Engine& engine, SpecStoreOptions options)
+    : engine_(engine), options_(std::move(options)) {}
+
+StatusOr<StoreContents> SpecStore::Load() const {
+  auto listed = engine_.ListConfigs({});
+  if (!listed.ok()) return listed.status().WithContext("listing configs");
+  std::vector<engine::Config> configs = std::move(listed).value();
+
+  StoreContents contents;
+  // Parsed documents must outlive the candidates that point into them: one LoadResult per config.
+  std::vector<crds::LoadResult> parsed;
+  parsed.reserve(configs.size());
+  std::vector<Candidate> candidates;
+  for (engine::Config& config : configs) {
+    if (config.spec.data.empty()) {
+      // The list answer normally carries Data; an engine that leaves it out costs one inspect per config.
+      auto inspected = engine_.InspectConfig(config.id);
+      if (!inspected.ok()) {
+        if (inspected.status().code() == Code::kNotFound) continue;  // removed since the list
+        return inspected.status().WithContext("inspecting config " + config.spec.name);
+      }
+      config = std::move(inspected).value();
+    }
+    if (!crds::LooksLikeSwarmopSpec(config.spec.data) && !IsLabelledSpec(config)) continue;
+    parsed.push_back(
+        crds::ParseSpecs({crds::ConfigSource(config.spec.name, config.spec.data)}, options_.load));
+    const crds::LoadResult& result = parsed.back();
+    if (!result.ok()) {
+      contents.invalid.push_back({config.id, config.spec.name, labels::IsOwned(config.spec.labels),
+                                  config.spec.labels, result.errors});
+    }
+    // The documents of a config that did validate still count (a hand-made multi-document config).
+    for (const store::ObjectRef& ref : store::AllObjects(result.state))
+      candidates.push_back({ref, &config, ParseEngineTime(config.created_at)});
+  }
+
+  // Group by kind and name; the newest of each group wins.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    auto group = [](const Candidate& c) { return std::make_tuple(c.ref.kind, c.ref.object->name()); };
+    if (group(a) != group(b)) return group(a) < group(b);
+    return NewerFirst(a, b);
+  });
+  for (size_t i = 0; i < candidates.size();) {
+    const Candidate& winner = candidates[i];
+    store::AppendObject(winner.ref, contents.state);
+    contents.specs.push_back(ToStoredSpec(winner));
+    size_t j = i + 1;
+    for (; j < candidates.size() && candidates[j].ref.kind == winner.ref.kind &&
+           candidates[j].ref.object->name() == winner.ref.object->name();
+         ++j) {
+      contents.superseded.push_back(ToSuperseded(candidates[j], winner));
+    }
+    i = j;
+  }
+  contents.cross_reference_errors = crds::CheckCrossReferences(contents.state);
+  return contents;
+}
+
+}  // namespace swarmop::reconciler
