@@ -199,6 +199,22 @@ LoadResult ParseSpecs(const std::vector<SourceFile>& files, const LoadOptions& o
   return result;
 }
 
+LoadResult ParseConfigSpec(std::string_view config_name, std::string content, const LoadOptions& options) {
+  SourceFile source = ConfigSource(config_name, std::move(content));
+  LoadResult result;
+  internal::YamlParseResult parsed = internal::ParseYaml(source.path, source.content);
+  result.errors = std::move(parsed.errors);
+  if (result.errors.empty() && parsed.documents.size() != 1) {
+    Position at = parsed.documents.empty() ? Position{1, 1} : parsed.documents[1].positions[""];
+    result.errors.push_back(
+        {source.path, at.line, at.column, "", "", "",
+         "a swarmop config holds exactly one manifest, found " + std::to_string(parsed.documents.size())});
+    return result;
+  }
+  for (JsonDocument& doc : parsed.documents) DocumentLoader(source.path, doc, options, result).Load();
+  return result;
+}
+
 LoadResult LoadSpecs(const std::vector<SourceFile>& files, const LoadOptions& options) {
   LoadResult result = ParseSpecs(files, options);
   std::vector<Diagnostic> cross = CheckCrossReferences(result.state);

@@ -148,3 +148,30 @@ TEST(Model, UnitsAreParsedIntoTheModel) {
 
 }  // namespace
 }  // namespace swarmop::crds
+
+namespace swarmop::crds {
+namespace {
+
+TEST(Canonical, EmptyCollectionsAndMultilineStringsRoundTrip) {
+  const char* yaml = R"(
+apiVersion: swarmop.io/v1alpha1
+kind: Service
+metadata: {name: web, labels: {}, annotations: {note: "line one\nline two: with colon"}}
+spec:
+  image: nginx
+  command: []
+  env: {EMPTY: "", NULLISH: "null", SPACES: "  padded  ", HASH: "# not a comment"}
+  sites: {cloud: {constraints: []}}
+  configs: [{target: /etc/x.conf, content: "key: value\n- item\n"}]
+)";
+  LoadResult first = testing::LoadText(std::string(testing::kThreeSites) + yaml);
+  ASSERT_EQ(FormatDiagnostics(first.errors), "");
+  const Service& web = first.state.services.at(0);
+  LoadResult second = testing::LoadText(std::string(testing::kThreeSites) + "---\n" + ToCanonicalYaml(web));
+  ASSERT_EQ(FormatDiagnostics(second.errors), "") << ToCanonicalYaml(web);
+  EXPECT_EQ(ToCanonicalJson(second.state.services.at(0)), ToCanonicalJson(web)) << ToCanonicalYaml(web);
+  EXPECT_EQ(second.state.services.at(0).hash, web.hash);
+}
+
+}  // namespace
+}  // namespace swarmop::crds

@@ -87,3 +87,34 @@ TEST(ParallelParsing, ConcurrentCallersGetIdenticalResults) {
 
 }  // namespace
 }  // namespace swarmop::crds
+
+namespace swarmop::crds {
+namespace {
+
+const char* kSite =
+    "apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: cloud}\n"
+    "spec: {role: cloud, nodeSelector: {site: cloud}}\n";
+
+TEST(ConfigSpecs, OneManifestInAConfigLoads) {
+  LoadResult r = ParseConfigSpec("site-cloud", kSite);
+  EXPECT_TRUE(r.ok()) << FormatDiagnostics(r.errors);
+  ASSERT_EQ(r.state.sites.size(), 1u);
+  EXPECT_EQ(r.state.sites[0].source_file, "config:site-cloud");
+}
+
+TEST(ConfigSpecs, TwoManifestsInOneConfigAreRejected) {
+  LoadResult r = ParseConfigSpec("two", std::string(kSite) + "---\n" + kSite);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].ToString(), "config:two:6:1: a swarmop config holds exactly one manifest, found 2");
+}
+
+TEST(ConfigSpecs, ErrorsNameTheConfig) {
+  LoadResult r = ParseConfigSpec(
+      "web", "apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: web}\nspec: {role: fog}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors[0].ToString(),
+            "config:web:4:8: Site/web: spec.role: \"fog\" is not one of edge, cloud");
+}
+
+}  // namespace
+}  // namespace swarmop::crds

@@ -47,6 +47,11 @@ std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state);
 // A Swarm config's content as a source: diagnostics then name the file "config:<config_name>".
 SourceFile ConfigSource(std::string_view config_name, std::string content);
 
+// Parses a spec stored as a Swarm config: exactly one manifest (document) is expected; more or none is an
+// error. No cross-references: merge the result into the whole set and run CheckCrossReferences on it.
+LoadResult ParseConfigSpec(std::string_view config_name, std::string content,
+                           const LoadOptions& options = {});
+
 // Cheap check (no YAML parse): does this text look like a swarmop manifest (an `apiVersion: swarmop.io/...`
 // line)? Lets the operator skip unrelated Swarm configs.
 bool LooksLikeSwarmopSpec(std::string_view content);
