@@ -19,7 +19,8 @@ std::string Where(const ObjectBase& o) {
 
 class SetChecker {
  public:
-  explicit SetChecker(const DesiredState& state) : state_(state) {}
+  SetChecker(const DesiredState& state, const std::vector<ObjectKey>& rejected)
+      : state_(state), rejected_(rejected) {}
 
   std::vector<Diagnostic> Run() {
     CheckDuplicates(state_.sites, Kind::kSite);
@@ -51,7 +52,7 @@ class SetChecker {
     if (partner.empty()) return;
     if (partner == site.name()) {
       Error(site, Kind::kSite, "/spec/failover", "a site cannot be its own failover partner");
-    } else if (!state_.FindSite(partner)) {
+    } else if (!SiteExists(partner)) {
       Error(site, Kind::kSite, "/spec/failover", UnknownSite(partner));
     }
   }
@@ -59,19 +60,19 @@ class SetChecker {
   void CheckService(const Service& s) {
     for (const auto& [site, placement] : s.spec.sites) {
       std::string at = "/spec/sites/" + site;
-      if (!state_.FindSite(site)) Error(s, Kind::kService, at, UnknownSite(site));
+      if (!SiteExists(site)) Error(s, Kind::kService, at, UnknownSite(site));
       CheckSwarmName(s, Kind::kService, at, site);
     }
     const std::string& db = s.spec.database_replication;
-    if (!db.empty() && !state_.FindReplication(db)) {
+    if (!db.empty() && !ReplicationExists(db)) {
       Error(s, Kind::kService, "/spec/database/replication",
-            "no Replication named \"" + db + "\"" + Known(state_.replications));
+            "no Replication named \"" + db + "\"" + Known(Kind::kReplication));
     }
     for (size_t i = 0; i < s.spec.depends_on.size(); ++i) {
       const std::string& target = s.spec.depends_on[i];
       if (target == s.name()) {
         Error(s, Kind::kService, "/spec/dependsOn/" + std::to_string(i), "a service cannot depend on itself");
-      } else if (!state_.FindService(target) && !state_.FindReplication(target)) {
+      } else if (!ServiceExists(target) && !ReplicationExists(target)) {
         Error(s, Kind::kService, "/spec/dependsOn/" + std::to_string(i),
               "no Service or Replication named \"" + target + "\"");
       }
@@ -82,7 +83,7 @@ class SetChecker {
     const ReplicationSpec& spec = r.spec;
     auto site_ref = [&](const std::string& pointer, const std::string& site) {
       if (site.empty()) return;
-      if (!state_.FindSite(site)) Error(r, Kind::kReplication, pointer, UnknownSite(site));
+      if (!SiteExists(site)) Error(r, Kind::kReplication, pointer, UnknownSite(site));
       CheckSwarmName(r, Kind::kReplication, pointer, site);
     };
     site_ref("/spec/primary", spec.primary);
@@ -96,7 +97,7 @@ class SetChecker {
     site_ref("/spec/logical/subscriber", spec.logical->subscriber);
     for (size_t i = 0; i < spec.logical->publications.size(); ++i) {
       const std::string& site = spec.logical->publications[i].site;
-      if (!state_.FindSite(site)) {
+      if (!SiteExists(site)) {
         Error(r, Kind::kReplication, "/spec/logical/publications/" + std::to_string(i) + "/site",
               UnknownSite(site));
       }
@@ -152,14 +153,22 @@ class SetChecker {
   }
 
   std::string UnknownSite(const std::string& site) const {
-    return "no Site named \"" + site + "\"" + Known(state_.sites);
+    return "no Site named \"" + site + "\"" + Known(Kind::kSite);
   }
 
-  template <typename T>
-  static std::string Known(const std::vector<T>& objects) {
-    if (objects.empty()) return " (none is defined)";
+  // " (known: a, b)" listing valid and rejected objects of a kind, or " (none is defined)".
+  std::string Known(Kind kind) const {
     std::set<std::string> names;
-    for (const T& o : objects) names.insert(o.name());
+    for (const ObjectKey& key : rejected_) {
+      if (key.kind == kind) names.insert(key.name);
+    }
+    auto add = [&](const auto& objects) {
+      for (const auto& o : objects) names.insert(o.name());
+    };
+    if (kind == Kind::kSite) add(state_.sites);
+    if (kind == Kind::kReplication) add(state_.replications);
+    if (kind == Kind::kService) add(state_.services);
+    if (names.empty()) return " (none is defined)";
     std::string out;
     for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
     return " (known: " + out + ")";
@@ -169,12 +178,29 @@ class SetChecker {
     errors_.push_back(At(o, kind, pointer, std::move(message)));
   }
 
+  bool Rejected(Kind kind, const std::string& name) const {
+    return std::find(rejected_.begin(), rejected_.end(), ObjectKey{kind, name}) != rejected_.end();
+  }
+  bool SiteExists(const std::string& name) const {
+    return state_.FindSite(name) || Rejected(Kind::kSite, name);
+  }
+  bool ReplicationExists(const std::string& name) const {
+    return state_.FindReplication(name) || Rejected(Kind::kReplication, name);
+  }
+  bool ServiceExists(const std::string& name) const {
+    return state_.FindService(name) || Rejected(Kind::kService, name);
+  }
+
   const DesiredState& state_;
+  const std::vector<ObjectKey>& rejected_;
   std::vector<Diagnostic> errors_;
 };
 
 }  // namespace
 
-std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state) { return SetChecker(state).Run(); }
+std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state,
+                                             const std::vector<ObjectKey>& rejected) {
+  return SetChecker(state, rejected).Run();
+}
 
 }  // namespace swarmop::crds

@@ -45,6 +45,7 @@ class DocumentLoader {
     for (Diagnostic& d : doc_.problems) AddError(std::move(d));
     ValidateSchema(*kind);
     if (result_.errors.size() == before) BuildObject(*kind);
+    if (result_.errors.size() != before && !name_.empty()) result_.rejected.push_back({*kind, name_});
   }
 
  private:
@@ -194,6 +195,7 @@ LoadResult ParseSpecs(const std::vector<SourceFile>& files, const LoadOptions& o
     Append(result.state.sites, part.state.sites);
     Append(result.state.services, part.state.services);
     Append(result.state.replications, part.state.replications);
+    Append(result.rejected, part.rejected);
   }
   SortDiagnostics(result.errors);
   return result;
@@ -217,7 +219,7 @@ LoadResult ParseConfigSpec(std::string_view config_name, std::string content, co
 
 LoadResult LoadSpecs(const std::vector<SourceFile>& files, const LoadOptions& options) {
   LoadResult result = ParseSpecs(files, options);
-  std::vector<Diagnostic> cross = CheckCrossReferences(result.state);
+  std::vector<Diagnostic> cross = CheckCrossReferences(result.state, result.rejected);
   result.errors.insert(result.errors.end(), cross.begin(), cross.end());
   SortDiagnostics(result.errors);
   return result;

@@ -27,9 +27,18 @@ struct LoadOptions {
   std::string environment;
 };
 
+// Names a document that was rejected (it had errors): it exists, so references to it are not reported
+// again as "no Site named ...".
+struct ObjectKey {
+  Kind kind;
+  std::string name;
+  bool operator==(const ObjectKey&) const = default;
+};
+
 struct LoadResult {
-  DesiredState state;              // only the documents that had no errors
-  std::vector<Diagnostic> errors;  // sorted by file, line, column
+  DesiredState state;               // only the documents that had no errors, in file and document order
+  std::vector<Diagnostic> errors;   // sorted by file, line, column
+  std::vector<ObjectKey> rejected;  // documents left out of `state` because of errors (kind and name known)
   bool ok() const { return errors.empty(); }
 };
 
@@ -42,7 +51,9 @@ LoadResult ParseSpecs(const std::vector<SourceFile>& files, const LoadOptions& o
 
 // Cross-reference and semantic checks on a whole set (unknown sites, dependsOn cycles, duplicates, name
 // limits, MongoDB voting rules, ...). Diagnostics point into each object's source.
-std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state);
+// Names in `rejected` count as existing (their own errors are already reported).
+std::vector<Diagnostic> CheckCrossReferences(const DesiredState& state,
+                                             const std::vector<ObjectKey>& rejected = {});
 
 // A Swarm config's content as a source: diagnostics then name the file "config:<config_name>".
 SourceFile ConfigSource(std::string_view config_name, std::string content);
