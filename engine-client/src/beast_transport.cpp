@@ -15,6 +15,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -134,7 +135,7 @@ class Connection {
     });
     if (!ec) {
       stream_parser_.emplace();
-      stream_parser_->body_limit(boost::none);  // an event stream has no end
+      stream_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // an event stream has no end
       ec = WithStream([&](auto& stream) {
         return Run(deadline,
                    [&](auto handler) { http::async_read_header(stream, buffer_, *stream_parser_, handler); });

@@ -169,9 +169,13 @@ class EngineImpl : public Engine {
     FilterMap map;
     if (!filter.types.empty()) map["type"] = filter.types;
     if (!filter.labels.empty()) map["label"] = filter.labels;
-    std::string base = Path("/events") + "?" + FiltersParam(map);
-    EventsTarget target = [base](int64_t since) {
-      return since == 0 ? base : base + "&since=" + UrlEncode(UnixNanoToTimestamp(since));
+    std::string filters = FiltersParam(map);
+    std::string base = Path("/events");
+    EventsTarget target = [base, filters](int64_t since) {
+      std::string query = filters;
+      if (since != 0)
+        query += (query.empty() ? "" : "&") + ("since=" + UrlEncode(UnixNanoToTimestamp(since)));
+      return query.empty() ? base : base + "?" + query;
     };
     return OpenEventStream(transport_, target, filter.since_unix_nano);
   }

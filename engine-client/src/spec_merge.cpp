@@ -3,6 +3,9 @@
 namespace swarmop::engine {
 namespace {
 
+// Marks an object in a shape as a mere container (see spec_merge.h).
+constexpr const char* kStructural = "~container";
+
 Json MergeArray(const Json& raw, const Json& typed, const std::string& key_field, const Json& element_shape) {
   Json result = Json::array();
   for (const Json& element : typed) {
@@ -25,18 +28,30 @@ Json MergeArray(const Json& raw, const Json& typed, const std::string& key_field
 
 Json MergeOwned(const Json& raw, const Json& typed, const Json& shape) {
   if (!shape.is_object()) return typed;
+  static const Json kEmpty = Json::object();
   Json result = raw.is_object() ? raw : Json::object();
   for (const auto& [key, sub_shape] : shape.items()) {
-    if (!typed.is_object() || !typed.contains(key)) {
+    if (key == kStructural) continue;
+    const bool structural = sub_shape.is_object() && sub_shape.contains(kStructural);
+    const bool in_typed = typed.is_object() && typed.contains(key);
+    const bool in_raw = result.contains(key);
+    if (!in_typed && !structural) {
       result.erase(key);  // modelled and cleared by the caller: do not resurrect it
       continue;
     }
-    const Json& value = typed[key];
-    const Json& raw_value = result.contains(key) ? result[key] : Json();
+    const Json& value = in_typed ? typed[key] : kEmpty;
     if (sub_shape.is_object() && value.is_object()) {
-      result[key] = MergeOwned(raw_value, value, sub_shape);
+      Json merged = MergeOwned(in_raw ? result[key] : Json(), value, sub_shape);
+      // An empty container the engine did not have stays absent: nil and {} differ to the engine, and a
+      // difference in TaskSpec redeploys every task.
+      if (structural && merged.empty() && !in_raw) {
+        result.erase(key);
+      } else {
+        result[key] = std::move(merged);
+      }
     } else if (sub_shape.is_array() && sub_shape.size() == 2 && value.is_array()) {
-      result[key] = MergeArray(raw_value, value, sub_shape[0].get<std::string>(), sub_shape[1]);
+      result[key] =
+          MergeArray(in_raw ? result[key] : Json(), value, sub_shape[0].get<std::string>(), sub_shape[1]);
     } else {
       result[key] = value;
     }
@@ -61,22 +76,26 @@ const Json& ServiceSpecShape() {
       "GlobalJob": true
     },
     "TaskTemplate": {
+      "~container": true,
       "ContainerSpec": {
+        "~container": true,
         "Image": true, "Command": true, "Args": true, "Env": true, "Labels": true,
         "Healthcheck": {"Test": true, "Interval": true, "Timeout": true, "StartPeriod": true, "Retries": true},
         "Configs": true,
         "Secrets": true,
         "Mounts": ["Target", {
           "Type": true, "Source": true, "Target": true, "ReadOnly": true,
-          "VolumeOptions": {"Labels": true, "DriverConfig": {"Name": true, "Options": true}}
+          "VolumeOptions": {"~container": true, "Labels": true,
+                            "DriverConfig": {"~container": true, "Name": true, "Options": true}}
         }]
       },
       "Resources": {
-        "Limits": {"NanoCPUs": true, "MemoryBytes": true},
-        "Reservations": {"NanoCPUs": true, "MemoryBytes": true}
+        "~container": true,
+        "Limits": {"~container": true, "NanoCPUs": true, "MemoryBytes": true},
+        "Reservations": {"~container": true, "NanoCPUs": true, "MemoryBytes": true}
       },
       "RestartPolicy": {"Condition": true, "Delay": true, "MaxAttempts": true, "Window": true},
-      "Placement": {"Constraints": true, "Preferences": true, "MaxReplicas": true},
+      "Placement": {"~container": true, "Constraints": true, "Preferences": true, "MaxReplicas": true},
       "Networks": ["Target", {"Target": true, "Aliases": true}],
       "ForceUpdate": true
     },

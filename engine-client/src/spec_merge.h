@@ -3,7 +3,11 @@
 //
 // A "shape" lists the keys the model owns, as JSON:
 //   true                      the value is owned whole (replaced, or removed when the typed JSON lacks it);
-//   {"Key": shape, ...}       an object: owned keys merge recursively, other keys of the raw object stay;
+//   {"Key": shape, ...}       an optional object: owned keys merge recursively, other keys of the raw object
+//                             stay; absent from the typed JSON, the whole object is removed (cleared);
+//   {"~container": true, ...} a mere container (TaskTemplate, Resources.Limits, VolumeOptions): absent from
+//                             the typed JSON it is merged as {} (unknown keys stay), and an empty result is
+//                             only kept when the raw spec had the object;
 //   ["KeyField", shape]       an array of objects matched by KeyField: each typed element merges over the raw
 //                             element with the same KeyField (so its unknown keys stay); unmatched raw
 //                             elements are dropped (the typed list owns membership and order).

@@ -1,0 +1,40 @@
+#include "ndjson_splitter.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace swarmop::engine {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(NdjsonSplitter, AnObjectSplitAcrossReadsComesOutWhole) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed(R"({"Type":"serv)"), IsEmpty());
+  EXPECT_EQ(splitter.pending(), 13u);
+  EXPECT_THAT(splitter.Feed(R"(ice","Action":"create"})"), IsEmpty());
+  EXPECT_THAT(splitter.Feed("\n"), ElementsAre(R"({"Type":"service","Action":"create"})"));
+  EXPECT_EQ(splitter.pending(), 0u);
+}
+
+TEST(NdjsonSplitter, SeveralObjectsInOneReadComeOutInOrder) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed("{\"a\":1}\n{\"b\":2}\n{\"c\":"), ElementsAre("{\"a\":1}", "{\"b\":2}"));
+  EXPECT_THAT(splitter.Feed("3}\n"), ElementsAre("{\"c\":3}"));
+}
+
+TEST(NdjsonSplitter, BlankLinesAndCarriageReturnsAreIgnored) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed("\n\r\n{\"a\":1}\r\n  \n"), ElementsAre("{\"a\":1}"));
+}
+
+TEST(NdjsonSplitter, ResetForgetsAPartialLineAfterADrop) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed("{\"half"), IsEmpty());
+  splitter.Reset();
+  EXPECT_THAT(splitter.Feed("{\"a\":1}\n"), ElementsAre("{\"a\":1}"));
+}
+
+}  // namespace
+}  // namespace swarmop::engine
