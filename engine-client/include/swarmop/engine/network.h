@@ -18,8 +18,8 @@ struct NetworkSpec {
 struct Network {
   std::string id;
   std::string name;
-  std::string driver;
-  std::string scope;  // swarm | local
+  std::string driver;  // empty for a swarm network until the manager's allocator has run (right after create)
+  std::string scope;   // swarm | local
   bool attachable = false;
   bool internal = false;
   std::map<std::string, std::string> options;
