@@ -246,3 +246,34 @@ TEST(Requests, ConfigDataIsDecodedAndEncoded) {
 
 }  // namespace
 }  // namespace swarmop::engine
+
+namespace swarmop::engine {
+namespace {
+
+TEST(Connect, UnreadableTlsFilesAreReportedWithTheirPaths) {
+  Endpoint endpoint;
+  endpoint.scheme = Endpoint::Scheme::kTcp;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = 2376;
+  endpoint.tls = TlsOptions{true, "/nonexistent/certs/ca.pem", "/nonexistent/certs/cert.pem",
+                            "/nonexistent/certs/key.pem"};
+  auto engine = Connect(endpoint);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), Code::kInvalidArgument) << engine.status().ToString();
+  EXPECT_NE(engine.status().message().find("/nonexistent/certs/ca.pem"), std::string::npos);
+  EXPECT_NE(engine.status().message().find("DOCKER_CERT_PATH"), std::string::npos);
+}
+
+TEST(Connect, ATcpPortNobodyListensOnIsUnavailable) {
+  Endpoint endpoint;
+  endpoint.scheme = Endpoint::Scheme::kTcp;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = 1;  // privileged and unused
+  auto engine = Connect(endpoint);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), Code::kUnavailable) << engine.status().ToString();
+  EXPECT_NE(engine.status().message().find("tcp://127.0.0.1:1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace swarmop::engine
