@@ -64,6 +64,8 @@ std::optional<double> FloatText(const std::string& t) {
   return std::strtod(t.c_str(), nullptr);
 }
 
+bool IsStringTag(const std::string& tag) { return tag == "!" || tag == "tag:yaml.org,2002:str"; }
+
 class Converter {
  public:
   Converter(const std::string& file, JsonDocument& doc) : file_(file), doc_(doc) {}
@@ -75,8 +77,8 @@ class Converter {
       case YAML::NodeType::Sequence:
         return ConvertSequence(node, path);
       case YAML::NodeType::Scalar:
-        // yaml-cpp tags quoted scalars "!" and leaves plain ones "?".
-        return node.Tag() == "!" ? json(node.Scalar()) : PlainScalarToJson(node.Scalar());
+        // yaml-cpp tags quoted scalars "!", plain ones "?"; an explicit !!str also keeps the text.
+        return IsStringTag(node.Tag()) ? json(node.Scalar()) : PlainScalarToJson(node.Scalar());
       default:
         return nullptr;
     }

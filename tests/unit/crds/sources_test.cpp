@@ -112,8 +112,7 @@ TEST(ConfigSpecs, ErrorsNameTheConfig) {
   LoadResult r = ParseConfigSpec(
       "web", "apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: web}\nspec: {role: fog}\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.errors[0].ToString(),
-            "config:web:4:8: Site/web: spec.role: \"fog\" is not one of edge, cloud");
+  EXPECT_EQ(r.errors[0].ToString(), "config:web:4:8: Site/web: spec.role: \"fog\" is not one of edge, cloud");
 }
 
 }  // namespace

@@ -26,6 +26,12 @@ TEST(YamlToJson, QuotedScalarsStayStrings) {
   EXPECT_EQ(r.documents[0].value, json::parse(R"({"a":"42","b":"true","c":42,"d":true})"));
 }
 
+TEST(YamlToJson, ExplicitStringTagKeepsTheText) {
+  YamlParseResult r = ParseYaml("f.yaml", "a: !!str 42\n");
+  ASSERT_EQ(r.documents.size(), 1u);
+  EXPECT_EQ(r.documents[0].value, json::parse(R"({"a":"42"})"));
+}
+
 TEST(YamlToJson, PositionsAreRecordedPerJsonPointerAtTheKey) {
   YamlParseResult r =
       ParseYaml("f.yaml", "spec:\n  sites:\n    douala:\n      replicas: 2\n  ports: [{target: 80}]\n");
