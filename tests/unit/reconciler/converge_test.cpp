@@ -1,0 +1,95 @@
+// WaitForConvergence against the fake swarm: ok when running, clear reasons when not.
+#include "swarmop/reconciler/converge.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "estate_fixtures.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace swarmop::reconciler::testing;
+using swarmop::testing::FakeEngine;
+
+ConvergenceOptions Fast() {
+  ConvergenceOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  options.poll_interval = std::chrono::milliseconds(5);
+  options.pending_grace = std::chrono::milliseconds(0);
+  return options;
+}
+
+std::vector<DesiredService> Applied(FakeEngine& fake) {
+  EXPECT_TRUE(Converge(fake, TwoSiteEstate()).ok());
+  return Render(TwoSiteEstate())->services;
+}
+
+engine::Task TaskIn(const std::string& id, const std::string& state, const std::string& err) {
+  engine::Task task;
+  task.id = id;
+  task.desired_state = state == "pending" ? "running" : "shutdown";
+  task.status.state = state;
+  task.status.err = err;
+  return task;
+}
+
+TEST(WaitForConvergence, RunningServicesConverge) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  ConvergenceResult result = WaitForConvergence(fake, services, Fast());
+  EXPECT_TRUE(result.status.ok()) << result.status.ToString();
+  ASSERT_EQ(result.services.size(), 3u);
+  EXPECT_EQ(result.services[0].running, 2u);
+  EXPECT_THAT(result.Table(), HasSubstr("api-douala\tdouala\t2/2\t-\t-"));
+}
+
+TEST(WaitForConvergence, TaskThatKeepsFailingFailsWithItsError) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  fake.SetTasks("web-douala", {});  // first poll: nothing failed yet
+  std::vector<engine::Task> failing;
+  ConvergenceOptions options = Fast();
+  int polls = 0;
+  options.progress = [&](const std::vector<ServiceProgress>&) {
+    if (++polls > 3) return;
+    failing.push_back(TaskIn("t" + std::to_string(polls), "failed", "task: non-zero exit (1)"));
+    fake.SetTasks("web-douala", failing);
+  };
+  ConvergenceResult result = WaitForConvergence(fake, services, options);
+  EXPECT_EQ(result.status.code(), Code::kFailedPrecondition);
+  EXPECT_THAT(result.status.message(),
+              HasSubstr("web-douala: 3 tasks failed; last: task: non-zero exit (1)"));
+}
+
+TEST(WaitForConvergence, PausedUpdateFails) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  fake.SetUpdateStatus("api-yaounde", "paused",
+                       "update paused due to failure or early termination of task x");
+  ConvergenceResult result = WaitForConvergence(fake, services, Fast());
+  EXPECT_THAT(result.status.message(), HasSubstr("api-yaounde: update paused: update paused due to failure"));
+}
+
+TEST(WaitForConvergence, UnplaceableTaskNamesTheServiceConstraints) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  fake.SetTasks("web-douala", {TaskIn("p1", "pending",
+                                      "no suitable node (scheduling constraints not satisfied on 1 node)")});
+  ConvergenceResult result = WaitForConvergence(fake, services, Fast());
+  EXPECT_THAT(result.status.message(), HasSubstr("web-douala: cannot be placed: no suitable node"));
+  EXPECT_THAT(result.status.message(), HasSubstr("constraints: node.labels.site==douala"));
+}
+
+TEST(WaitForConvergence, TimeoutSaysWhoIsStillWaiting) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  fake.SetConverged(false);
+  ConvergenceResult result = WaitForConvergence(fake, services, Fast());
+  EXPECT_EQ(result.status.code(), Code::kTimeout);
+  EXPECT_THAT(result.status.message(), HasSubstr("api-douala 0/2"));
+}
+
+}  // namespace
+}  // namespace swarmop::reconciler
