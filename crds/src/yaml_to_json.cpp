@@ -1,9 +1,13 @@
 #include "yaml_to_json.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
+#include <sstream>
 
 #include "field_path.h"
 
@@ -66,56 +70,104 @@ std::optional<double> FloatText(const std::string& t) {
 
 bool IsStringTag(const std::string& tag) { return tag == "!" || tag == "tag:yaml.org,2002:str"; }
 
-class Converter {
+// Builds JSON straight from yaml-cpp's parse events (no YAML::Node graph: faster, and it lets us guard
+// against yaml-cpp 0.7 looping for ever on some malformed input, e.g. a lone ",").
+class JsonBuilder : public YAML::EventHandler {
  public:
-  Converter(const std::string& file, JsonDocument& doc) : file_(file), doc_(doc) {}
+  JsonBuilder(const std::string& file, JsonDocument& doc) : file_(file), doc_(doc) {}
 
-  json Convert(const YAML::Node& node, const FieldPath& path) {
-    switch (node.Type()) {
-      case YAML::NodeType::Map:
-        return ConvertMap(node, path);
-      case YAML::NodeType::Sequence:
-        return ConvertSequence(node, path);
-      case YAML::NodeType::Scalar:
-        // yaml-cpp tags quoted scalars "!", plain ones "?"; an explicit !!str also keeps the text.
-        return IsStringTag(node.Tag()) ? json(node.Scalar()) : PlainScalarToJson(node.Scalar());
-      default:
-        return nullptr;
-    }
+  bool HasRoot() const { return has_root_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Complete(nullptr, mark, anchor, {}); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    Complete(it == anchors_.end() ? json(nullptr) : it->second, mark, 0, {});
   }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    json v = IsStringTag(tag) ? json(value) : PlainScalarToJson(value);
+    Complete(std::move(v), mark, anchor, value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(json::array(), mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(json::object(), mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
 
  private:
-  json ConvertMap(const YAML::Node& node, const FieldPath& path) {
-    json out = json::object();
-    for (const auto& member : node) {
-      const YAML::Node& key = member.first;
-      FieldPath child = Child(path, key.IsScalar() ? key.Scalar() : std::string("?"));
-      Position at = ToPosition(key.Mark());
-      if (!key.IsScalar()) {
-        Problem(at, child, "keys must be plain strings");
-        continue;
-      }
-      if (out.contains(key.Scalar())) {
-        Problem(at, child,
-                "duplicate key (the first one is on line " +
-                    std::to_string(doc_.positions[ToJsonPointer(child)].line) + ")");
-        continue;
-      }
-      doc_.positions[ToJsonPointer(child)] = at;
-      out[key.Scalar()] = Convert(member.second, child);
-    }
-    return out;
+  struct Frame {
+    json value;
+    FieldPath path;
+    YAML::Mark start;
+    YAML::anchor_t anchor = 0;
+    bool expecting_key = true;  // maps only
+    std::optional<std::string> key;
+    Position key_position;
+  };
+
+  // Where a node that starts now will live.
+  FieldPath ChildPath() const {
+    if (stack_.empty()) return {};
+    const Frame& top = stack_.back();
+    if (top.value.is_array()) return Index(top.path, top.value.size());
+    return Child(top.path, top.expecting_key || !top.key ? std::string("?") : *top.key);
   }
 
-  json ConvertSequence(const YAML::Node& node, const FieldPath& path) {
-    json out = json::array();
-    size_t i = 0;
-    for (const auto& element : node) {
-      FieldPath child = Index(path, i++);
-      doc_.positions[ToJsonPointer(child)] = ToPosition(element.Mark());
-      out.push_back(Convert(element, child));
+  void Open(json container, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (stack_.empty()) doc_.positions[""] = ToPosition(mark);  // the document starts at its root node
+    stack_.push_back({std::move(container), ChildPath(), mark, anchor});
+  }
+
+  void Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    Complete(std::move(frame.value), frame.start, frame.anchor, {});
+  }
+
+  // A whole node is known: attach it to its parent (or make it the document).
+  void Complete(json value, const YAML::Mark& mark, YAML::anchor_t anchor,
+                std::optional<std::string> scalar) {
+    if (anchor != 0) anchors_[anchor] = value;
+    if (stack_.empty()) {
+      if (!doc_.positions.count("")) doc_.positions[""] = ToPosition(mark);
+      has_root_ = !value.is_null();
+      doc_.value = std::move(value);
+      return;
     }
-    return out;
+    Frame& top = stack_.back();
+    if (top.value.is_array()) {
+      doc_.positions[ToJsonPointer(Index(top.path, top.value.size()))] = ToPosition(mark);
+      top.value.push_back(std::move(value));
+    } else if (top.expecting_key) {
+      top.key = scalar;
+      top.key_position = ToPosition(mark);
+      top.expecting_key = false;
+      if (!scalar) Problem(top.key_position, Child(top.path, "?"), "keys must be plain strings");
+    } else {
+      AddMember(top, std::move(value));
+      top.expecting_key = true;
+    }
+  }
+
+  void AddMember(Frame& map, json value) {
+    if (!map.key) return;
+    FieldPath child = Child(map.path, *map.key);
+    std::string pointer = ToJsonPointer(child);
+    if (map.value.contains(*map.key)) {
+      Problem(
+          map.key_position, child,
+          "duplicate key (the first one is on line " + std::to_string(doc_.positions[pointer].line) + ")");
+      return;
+    }
+    doc_.positions[pointer] = map.key_position;
+    map.value[*map.key] = std::move(value);
   }
 
   void Problem(Position at, const FieldPath& path, std::string message) {
@@ -124,6 +176,9 @@ class Converter {
 
   const std::string& file_;
   JsonDocument& doc_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, json> anchors_;
+  bool has_root_ = false;
 };
 
 }  // namespace
@@ -138,21 +193,26 @@ json PlainScalarToJson(const std::string& text) {
 
 YamlParseResult ParseYaml(const std::string& file, const std::string& content) {
   YamlParseResult result;
-  std::vector<YAML::Node> nodes;
+  std::istringstream input(content);
   try {
-    nodes = YAML::LoadAll(content);
+    YAML::Parser parser(input);
+    // Every real document consumes input; more documents than characters means the parser is stuck.
+    for (size_t count = 0;; ++count) {
+      if (count > content.size() + 1) {
+        result.errors.push_back(
+            {file, 0, 0, "", "", "", "invalid YAML: the parser made no progress (stray ','?)"});
+        break;
+      }
+      JsonDocument doc;
+      JsonBuilder builder(file, doc);
+      if (!parser.HandleNextDocument(builder)) break;
+      if (builder.HasRoot()) result.documents.push_back(std::move(doc));
+    }
   } catch (const YAML::Exception& e) {
     Position at = ToPosition(e.mark);
     result.errors.push_back({file, at.line, at.column, "", "", "", "invalid YAML: " + e.msg});
-    return result;
   }
-  for (const YAML::Node& node : nodes) {
-    if (!node.IsDefined() || node.IsNull()) continue;
-    JsonDocument doc;
-    doc.positions[""] = ToPosition(node.Mark());
-    doc.value = Converter(file, doc).Convert(node, {});
-    result.documents.push_back(std::move(doc));
-  }
+  if (!result.errors.empty()) result.documents.clear();
   return result;
 }
 

@@ -50,6 +50,18 @@ TEST(YamlToJson, SyntaxErrorsCarryTheExceptionMark) {
   EXPECT_EQ(r.errors[0].file, "f.yaml");
 }
 
+TEST(YamlToJson, AnchorsAndAliasesAreExpanded) {
+  YamlParseResult r = ParseYaml("f.yaml", "base: &b {replicas: 2}\nother: *b\n");
+  ASSERT_EQ(r.documents.size(), 1u);
+  EXPECT_EQ(r.documents[0].value["other"], json::parse(R"({"replicas":2})"));
+}
+
+TEST(YamlToJson, ALoneCommaIsAnErrorNotAHang) {  // yaml-cpp 0.7's LoadAll loops for ever on it
+  YamlParseResult r = ParseYaml("f.yaml", ",");
+  EXPECT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(r.documents.empty());
+}
+
 TEST(YamlToJson, EmptyDocumentsAreSkipped) {
   YamlParseResult r = ParseYaml("f.yaml", "---\na: 1\n---\n---\nb: 2\n");
   EXPECT_EQ(r.documents.size(), 2u);
