@@ -14,6 +14,7 @@ namespace swarmop::reconciler {
 namespace {
 
 using internal::NameResolver;
+using Clock = std::chrono::steady_clock;
 
 // 500s, timeouts and lost connections may pass; anything else is an answer.
 bool Transient(const Status& status) {
@@ -65,9 +66,17 @@ class Applier {
 
   // Runs `call` until it succeeds, fails for good, or attempts run out. Only transient errors retry.
   template <typename Call>
-  Status Retrying(OperationResult& r, Call call) {
+  Status Retrying(OperationResult& r, Call call, Code also_retry = Code::kOk) {
+    auto start = Clock::now();
     for (int attempt = 1;; ++attempt) {
       Status status = call();
+      // An object still in use by tasks that are going away is waited for (release_wait), not counted.
+      bool releasing = also_retry != Code::kOk && status.code() == also_retry;
+      if (releasing && Clock::now() - start < options_.release_wait) {
+        if (attempt == 1) Note(r, "waiting for: " + status.ToString());
+        std::this_thread::sleep_for(std::min(options_.retry_backoff * 5, std::chrono::milliseconds(1000)));
+        continue;
+      }
       if (status.ok() || !Transient(status) || attempt >= options_.max_attempts) return status;
       Note(r, "retried after: " + status.ToString());
       Backoff(attempt);
@@ -113,13 +122,21 @@ class Applier {
   }
 
   Status RemoveNetwork(const Operation& op, OperationResult& r) {
-    return Retrying(r, [&]() -> Status {
-      auto have = engine_.InspectNetwork(op.actual_id);
-      if (have.status().code() == Code::kNotFound) return AlreadyGone(r);
-      if (!have.ok()) return have.status();
-      if (!labels::IsOwned(have->labels)) return NotOwned("network", op.name);
-      return CountedRemove(r, engine_.RemoveNetwork(op.actual_id));
-    });
+    return Retrying(
+        r,
+        [&]() -> Status {
+          auto have = engine_.InspectNetwork(op.actual_id);
+          if (have.status().code() == Code::kNotFound) return AlreadyGone(r);
+          if (!have.ok()) return have.status();
+          if (!labels::IsOwned(have->labels)) return NotOwned("network", op.name);
+          Status removed = engine_.RemoveNetwork(op.actual_id);
+          if (removed.ok() || removed.code() == Code::kNotFound) return CountedRemove(r, removed);
+          // The engine hides "in use by task" behind its local fallback ("network ... not found", 500): if
+          // the network is still there, tasks of removed services have not released it yet.
+          if (engine_.InspectNetwork(op.actual_id).ok()) return FailedPreconditionError(removed.message());
+          return AlreadyGone(r);
+        },
+        Code::kFailedPrecondition);  // tasks of removed services release the network asynchronously
   }
 
   // ------------------------------------------------------------------------------------------- configs

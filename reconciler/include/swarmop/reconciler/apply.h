@@ -26,6 +26,8 @@ struct ApplyOptions {
   int concurrency = 4;                           // per phase
   int max_attempts = 5;                          // per operation, for retryable errors
   std::chrono::milliseconds retry_backoff{100};  // doubled per attempt
+  // How long removing a network waits while it is still in use by tasks that are shutting down.
+  std::chrono::milliseconds release_wait{std::chrono::seconds(30)};
   std::function<void(const std::string&)>
       on_event;  // progress lines ("updated service api-douala"); optional
 };
