@@ -1,0 +1,65 @@
+// EstateReconciler: the Reconciler the controller runs for every key (a spec's Kind/name, or the owner named
+// on objects whose spec is gone).
+//   1. Read the stored specs (SpecCache) and their problems.
+//   2. The key's spec does not load: status Degraded (InvalidSpec, with the errors); nothing is written to
+//      what it runs. Ok is returned: retrying cannot fix a spec, a new config (an event) will.
+//   3. PlanEstate for the whole estate, keep the key's operations (FilterPlan) minus those of owners whose
+//      spec is invalid. Missing overlay networks are created first, under one lock, since several keys
+//      need the same ones. A config that names no spec at all turns pruning off (it may be a spec's new
+//      home).
+//   4. Nothing to do: Ready when every service runs its desired tasks, else Progressing (requeue to look
+//      again). Something to do: log it (drift corrections as such), ApplyPlan, status Progressing, requeue;
+//      a failed apply is Degraded (ApplyFailed) and an error, so the queue backs off.
+//   5. The spec no longer exists: its objects are pruned by the plan; its status is forgotten.
+// Thread-safety: Reconcile may run concurrently for different keys.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+
+#include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/apply.h"
+#include "swarmop/reconciler/clock.h"
+#include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/reconciler.h"
+#include "swarmop/reconciler/spec_cache.h"
+#include "swarmop/reconciler/spec_problems.h"
+#include "swarmop/reconciler/status_reporter.h"
+
+namespace swarmop::reconciler {
+
+struct EstateReconcilerOptions {
+  RenderOptions render;
+  ApplyOptions apply;
+  // How soon to look again after an apply, or while tasks are still starting.
+  std::chrono::milliseconds progress_requeue{std::chrono::seconds(2)};
+};
+
+class EstateReconciler : public Reconciler {
+ public:
+  // Borrows everything; `metrics` may be null.
+  EstateReconciler(engine::Engine& engine, SpecCache& specs, StatusReporter& status, Metrics* metrics,
+                   const Clock& clock = SystemClock(), EstateReconcilerOptions options = {});
+
+  StatusOr<Result> Reconcile(const Request& request) override;
+
+ private:
+  struct KeyContext;
+
+  StatusOr<Result> ReportInvalid(const KeyContext& context, const InvalidSpec& invalid);
+  StatusOr<Result> ReportSteady(const KeyContext& context, const PlanResult& planned);
+  StatusOr<Result> ApplyForKey(const KeyContext& context, const Plan& plan, const PlanResult& planned);
+  Status EnsureNetworks(const KeyContext& context, const PlanResult& planned);
+  Status Publish(const KeyContext& context, SpecStatus status);
+
+  engine::Engine& engine_;
+  SpecCache& specs_;
+  StatusReporter& status_;
+  Metrics* metrics_;
+  const Clock& clock_;
+  EstateReconcilerOptions options_;
+  std::mutex network_mu_;  // one network creation at a time across keys
+};
+
+}  // namespace swarmop::reconciler

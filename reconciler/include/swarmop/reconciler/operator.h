@@ -1,0 +1,49 @@
+// Operator: watch mode assembled: the spec store and its cache, the EstateReconciler, the Controller
+// (queue, workers, events, resync), status and metrics, and the HTTP surface. `swarmop run` is this plus
+// signal handling; integration tests run it in-process.
+// Thread-safety: Start/Stop from one thread; accessors from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "swarmop/base/status.h"
+#include "swarmop/crds/load.h"
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/controller.h"
+#include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/status_reporter.h"
+
+namespace swarmop::reconciler {
+
+struct OperatorOptions {
+  std::string listen = "0.0.0.0:8080";  // empty: no HTTP surface
+  ControllerOptions controller;
+  EstateReconcilerOptions reconcile;
+  crds::LoadOptions load;  // environment overrides for hand-made specs
+};
+
+class Operator {
+ public:
+  // Borrows `engine` (it must outlive the operator); every call goes through a CountingEngine over it.
+  // Fails when the listen address cannot be bound; the controller is then not started.
+  static StatusOr<std::unique_ptr<Operator>> Start(engine::Engine& engine, OperatorOptions options);
+  ~Operator();
+
+  // Stops the controller (in-flight reconciles finish), then the HTTP listener. Idempotent.
+  void Stop();
+
+  Controller& controller();
+  StatusReporter& status();
+  Metrics& metrics();
+  engine::CountingEngine& engine();
+
+ private:
+  struct Parts;
+  explicit Operator(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace swarmop::reconciler

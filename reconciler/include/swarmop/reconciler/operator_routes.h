@@ -1,0 +1,42 @@
+// The operator's HTTP routes: /healthz (the process runs), /readyz (first full reconcile done and the
+// engine answers), /metrics (Prometheus text), /api/v1/status (JSON: each spec's conditions, queue depth,
+// last resync).
+// Thread-safety: handlers only call thread-safe accessors.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/reconciler/controller.h"
+#include "swarmop/reconciler/http_server.h"
+#include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/status_reporter.h"
+
+namespace swarmop::reconciler {
+
+struct OperatorParts {
+  Controller& controller;
+  StatusReporter& status;
+  Metrics& metrics;
+  engine::CountingEngine* counting = nullptr;  // engine call counts for /metrics; optional
+};
+
+HttpRoutes OperatorRoutes(OperatorParts parts);
+
+struct StatusDocument {
+  std::vector<SpecStatus> specs;
+  size_t queue_depth = 0;
+  std::optional<Clock::WallTime> last_resync;
+  bool ready = false;
+  bool engine_reachable = false;
+};
+
+// {"ready":true,"engineReachable":true,"queueDepth":0,"lastResync":"2026-...Z",
+//  "specs":[{"kind":"Service","name":"api","observedHash":"...","conditions":[{"type":"Ready",
+//  "status":"True","reason":"Converged","message":"...","lastTransitionTime":"..."}]}]}
+std::string ToJson(const StatusDocument& document);
+
+}  // namespace swarmop::reconciler

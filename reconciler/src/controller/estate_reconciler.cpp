@@ -1,0 +1,210 @@
+#include "swarmop/reconciler/estate_reconciler.h"
+
+#include <glog/logging.h>
+
+#include <memory>
+
+#include "swarmop/reconciler/drift.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+const StoredSpec* FindStored(const StoreContents& contents, const Request& key) {
+  auto kind = ParseKindName(key.kind);
+  return kind ? contents.Find(*kind, key.name) : nullptr;
+}
+
+bool ServesKey(const DesiredService& service, const Request& key) {
+  if (service.owner.kind == key.kind && service.owner.name == key.name) return true;
+  return key.kind == "Site" && service.site == key.name;
+}
+
+// The key's operations, without those of specs that do not load (a Site key also sees every service at
+// its site, and must not touch an invalid Service's).
+Plan KeyPlan(const Plan& full, const Request& key, const SpecProblems& problems) {
+  Plan plan = FilterPlan(full, key);
+  std::erase_if(plan.operations, [&](const Operation& op) {
+    if (op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate) return true;  // EnsureNetworks did it
+    return problems.invalid.count(Request{op.owner.kind, op.owner.name}) > 0;
+  });
+  return plan;
+}
+
+// "api-douala 1/2" for each of the key's services whose tasks are not all running yet.
+std::string PendingTasks(const PlanResult& planned, const Request& key) {
+  std::string pending;
+  for (const DesiredService& desired : planned.desired.services) {
+    if (!ServesKey(desired, key) || !desired.target.local()) continue;
+    for (const engine::Service& actual : planned.actual.services) {
+      if (actual.spec.name != desired.spec.name || !actual.service_status) continue;
+      const engine::ServiceStatus& s = *actual.service_status;
+      if (s.running_tasks >= s.desired_tasks) continue;
+      if (!pending.empty()) pending += ", ";
+      pending +=
+          actual.spec.name + " " + std::to_string(s.running_tasks) + "/" + std::to_string(s.desired_tasks);
+    }
+  }
+  return pending;
+}
+
+int CountServices(const PlanResult& planned, const Request& key) {
+  int count = 0;
+  for (const DesiredService& desired : planned.desired.services) count += ServesKey(desired, key) ? 1 : 0;
+  return count;
+}
+
+}  // namespace
+
+struct EstateReconciler::KeyContext {
+  Request key;
+  std::shared_ptr<const StoreContents> contents;
+  SpecProblems problems;
+  const StoredSpec* stored = nullptr;  // null: no valid spec (deleted, or invalid)
+
+  std::string Hash() const { return stored ? stored->spec_hash : ""; }
+  std::optional<StatusTarget> Target() const {
+    if (!stored) return std::nullopt;
+    return StatusTarget{stored->config_id, stored->config_name, stored->labels, true};
+  }
+};
+
+EstateReconciler::EstateReconciler(engine::Engine& engine, SpecCache& specs, StatusReporter& status,
+                                   Metrics* metrics, const Clock& clock, EstateReconcilerOptions options)
+    : engine_(engine),
+      specs_(specs),
+      status_(status),
+      metrics_(metrics),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
+  auto contents = specs_.Get();
+  if (!contents.ok()) return contents.status().WithContext("loading specs");
+  KeyContext context{request, *contents, FindSpecProblems(**contents), FindStored(**contents, request)};
+  if (auto invalid = context.problems.invalid.find(request); invalid != context.problems.invalid.end()) {
+    return ReportInvalid(context, invalid->second);
+  }
+
+  PlanEstateOptions plan_options;
+  plan_options.render = options_.render;
+  plan_options.plan.prune = context.problems.unattributed.empty();
+  if (!plan_options.plan.prune) {
+    LOG_EVERY_N(WARNING, 20) << context.problems.unattributed.size()
+                             << " config(s) hold a spec that does not load and names no Kind/name (first: "
+                             << context.problems.unattributed.front().config_name << "): nothing is pruned";
+  }
+  auto planned = PlanEstate(engine_, context.contents->state, plan_options);
+  if (!planned.ok()) {
+    if (planned.status().code() == Code::kInvalidArgument && context.stored) {
+      SWARMOP_RETURN_IF_ERROR(Publish(context, DegradedStatus(request, context.Hash(), "RenderFailed",
+                                                              planned.status().message(), clock_.WallNow())));
+      return Result{};
+    }
+    return planned.status().WithContext("planning " + request.ToString());
+  }
+  SWARMOP_RETURN_IF_ERROR(EnsureNetworks(context, *planned));
+  Plan plan = KeyPlan(planned->plan, request, context.problems);
+  if (plan.empty()) return ReportSteady(context, *planned);
+  return ApplyForKey(context, plan, *planned);
+}
+
+StatusOr<Result> EstateReconciler::ReportInvalid(const KeyContext& context, const InvalidSpec& invalid) {
+  std::string message = FormatProblems(invalid.errors);
+  LOG_EVERY_N(WARNING, 10) << context.key.ToString()
+                           << " is invalid, its services are left as they run: " << message;
+  StatusTarget target{invalid.config_id, invalid.config_name, {}, invalid.stored_winner};
+  if (invalid.stored_winner && context.stored) target.current_labels = context.stored->labels;
+  for (const InvalidConfig& config : context.contents->invalid) {
+    if (config.config_id == invalid.config_id) target.current_labels = config.labels;
+  }
+  Status published =
+      status_.Publish(DegradedStatus(context.key, context.Hash(), "InvalidSpec", message, clock_.WallNow()),
+                      invalid.config_id.empty() ? std::nullopt : std::optional<StatusTarget>(target));
+  if (!published.ok() && metrics_) metrics_->CountError("status");
+  return published.ok() ? StatusOr<Result>(Result{}) : StatusOr<Result>(published);
+}
+
+StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const PlanResult& planned) {
+  if (!context.stored) {
+    status_.Forget(context.key);  // no spec and nothing left to prune
+    return Result{};
+  }
+  std::string pending = PendingTasks(planned, context.key);
+  if (!pending.empty()) {
+    SWARMOP_RETURN_IF_ERROR(Publish(
+        context,
+        ProgressingStatus(context.key, context.Hash(), "waiting for tasks: " + pending, clock_.WallNow())));
+    return Result{options_.progress_requeue};
+  }
+  int services = CountServices(planned, context.key);
+  SWARMOP_RETURN_IF_ERROR(Publish(
+      context, ConvergedStatus(context.key, context.Hash(),
+                               std::to_string(services) + " service(s) match the spec", clock_.WallNow())));
+  return Result{};
+}
+
+StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const Plan& plan,
+                                               const PlanResult& planned) {
+  std::vector<DriftCorrection> drift = FindDriftCorrections(plan, planned.actual);
+  for (const DriftCorrection& correction : drift) LOG(INFO) << correction.Describe();
+  LOG(INFO) << "reconciling " << context.key.ToString() << ": " << plan.operations.size() << " change(s)\n"
+            << ToString(plan);
+  ApplyOptions apply = options_.apply;
+  std::string key_text = context.key.ToString();
+  apply.on_event = [key_text](const std::string& line) { LOG(INFO) << key_text << ": " << line; };
+  ApplyReport report = ApplyPlan(engine_, plan, apply);
+  if (metrics_ && report.ok()) metrics_->CountDriftCorrections(drift.size());
+  if (!report.ok()) {
+    Status error = report.FirstError();
+    LOG(WARNING) << key_text << ": apply failed: " << error.ToString();
+    if (context.stored) {
+      Status published = Publish(context, DegradedStatus(context.key, context.Hash(), "ApplyFailed",
+                                                         error.ToString(), clock_.WallNow()));
+      if (!published.ok()) LOG(WARNING) << published.ToString();
+    }
+    return error;
+  }
+  if (!context.stored) {
+    LOG(INFO) << "pruned what " << key_text << " owned (" << report.writes << " write(s)): its spec is gone";
+    status_.Forget(context.key);
+    return Result{};
+  }
+  SWARMOP_RETURN_IF_ERROR(Publish(
+      context,
+      ProgressingStatus(context.key, context.Hash(),
+                        "applied " + std::to_string(report.writes) + " change(s)", clock_.WallNow())));
+  return Result{options_.progress_requeue};
+}
+
+Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanResult& planned) {
+  bool missing = false;
+  for (const Operation& op : planned.plan.operations) {
+    missing |= op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate;
+  }
+  if (!missing) return Status::Ok();
+  std::lock_guard<std::mutex> lock(network_mu_);
+  // Plan again under the lock: another key may have just created them.
+  PlanEstateOptions options;
+  options.render = options_.render;
+  options.plan.prune = false;
+  auto fresh = PlanEstate(engine_, context.contents->state, options);
+  if (!fresh.ok()) return fresh.status().WithContext("planning networks");
+  Plan networks;
+  for (const Operation& op : fresh->plan.operations) {
+    if (op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate) networks.operations.push_back(op);
+  }
+  if (networks.empty()) return Status::Ok();
+  ApplyReport report = ApplyPlan(engine_, networks, options_.apply);
+  for (const OperationResult& result : report.results) {
+    if (result.wrote) LOG(INFO) << "created network for the estate: " << result.summary;
+  }
+  return report.FirstError();
+}
+
+Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
+  Status published = status_.Publish(std::move(status), context.Target());
+  if (!published.ok() && metrics_) metrics_->CountError("status");
+  return published;
+}
+
+}  // namespace swarmop::reconciler

@@ -1,0 +1,57 @@
+#include "swarmop/reconciler/key_lister.h"
+
+#include <optional>
+#include <set>
+
+#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/spec_problems.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+engine::ListFilter OwnedObjects() {
+  return engine::ListFilter::Labels({{labels::kManagedBy, labels::kManagerName}});
+}
+
+std::optional<Request> OwnerOf(const std::map<std::string, std::string>& object_labels) {
+  auto kind = object_labels.find(labels::kOwnerKind);
+  auto name = object_labels.find(labels::kOwnerName);
+  if (kind == object_labels.end() || name == object_labels.end()) return std::nullopt;
+  return Request{kind->second, name->second};
+}
+
+void IndexOwner(const std::string& name, const std::map<std::string, std::string>& object_labels,
+                std::map<std::string, Request>& index, std::set<Request>& keys) {
+  if (auto owner = OwnerOf(object_labels)) {
+    index[name] = *owner;
+    keys.insert(*owner);
+  }
+}
+
+}  // namespace
+
+StatusOr<KeySnapshot> EstateKeyLister::ListKeys() {
+  auto contents = specs_.Get();
+  if (!contents.ok()) return contents.status();
+  auto services = engine_.ListServices(OwnedObjects());
+  if (!services.ok()) return services.status().WithContext("listing owned services");
+  auto networks = engine_.ListNetworks(OwnedObjects());
+  if (!networks.ok()) return networks.status().WithContext("listing owned networks");
+  auto configs = engine_.ListConfigs(OwnedObjects());
+  if (!configs.ok()) return configs.status().WithContext("listing owned configs");
+
+  KeySnapshot snapshot;
+  SpecProblems problems = FindSpecProblems(**contents);
+  std::vector<Request> spec_keys = SpecKeys(**contents, problems);
+  std::set<Request> keys(spec_keys.begin(), spec_keys.end());
+  for (const auto& s : *services) IndexOwner(s.spec.name, s.spec.labels, snapshot.index.services, keys);
+  for (const auto& n : *networks) IndexOwner(n.name, n.labels, snapshot.index.networks, keys);
+  for (const auto& c : *configs) IndexOwner(c.spec.name, c.spec.labels, snapshot.index.configs, keys);
+  for (const StoredSpec& spec : (*contents)->specs) {
+    snapshot.index.configs[spec.config_name] = Request{crds::KindName(spec.kind), spec.name};
+  }
+  snapshot.keys.assign(keys.begin(), keys.end());
+  return snapshot;
+}
+
+}  // namespace swarmop::reconciler

@@ -1,0 +1,92 @@
+#include "swarmop/reconciler/status_reporter.h"
+
+#include <glog/logging.h>
+
+namespace swarmop::reconciler {
+
+StatusReporter::StatusReporter(SpecStore& store, engine::Engine& engine, OwnWrites& own_writes)
+    : store_(store), engine_(engine), own_writes_(own_writes) {}
+
+Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarget>& target) {
+  Request key = status.key;
+  std::map<std::string, std::string> wanted;
+  bool already_written = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto previous = statuses_.find(key);
+    if (previous != statuses_.end()) CarryTransitionTimes(previous->second, status);
+    wanted = ToStatusLabels(status);
+    statuses_[key] = std::move(status);
+    if (target) {
+      auto written = written_.find(target->config_id);
+      already_written = written != written_.end() && !StatusLabelsDiffer(written->second, wanted);
+    }
+  }
+  // The cached labels may predate our own last write (the spec cache lives a couple of seconds): what we
+  // wrote to this very config counts as current too.
+  if (!target || already_written || !StatusLabelsDiffer(target->current_labels, wanted)) return Status::Ok();
+  return WriteLabels(key, *target, wanted);
+}
+
+Status StatusReporter::WriteLabels(const Request& key, const StatusTarget& target,
+                                   const std::map<std::string, std::string>& wanted) {
+  own_writes_.Record(target.config_name);
+  Status written;
+  if (target.stored_winner) {
+    auto kind = ParseKindName(key.kind);
+    written = kind ? store_.SetStatusLabels(*kind, key.name, wanted)
+                   : InvalidArgumentError("no spec kind " + key.kind);
+  } else {
+    written = WriteOnConfig(target, wanted);
+  }
+  if (!written.ok()) return written.WithContext("status of " + key.ToString());
+  LOG(INFO) << "status of " << key.ToString() << ": " << wanted.at(status_labels::kReason)
+            << " (labels on config " << target.config_name << ")";
+  std::lock_guard<std::mutex> lock(mu_);
+  written_[target.config_id] = wanted;
+  ++label_writes_;
+  return Status::Ok();
+}
+
+Status StatusReporter::WriteOnConfig(const StatusTarget& target,
+                                     const std::map<std::string, std::string>& wanted) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto config = engine_.InspectConfig(target.config_id);
+    if (!config.ok()) return config.status();
+    engine::ConfigSpec update = config->spec;
+    for (auto it = update.labels.begin(); it != update.labels.end();) {
+      it = it->first.rfind(status_labels::kPrefix, 0) == 0 ? update.labels.erase(it) : std::next(it);
+    }
+    for (const auto& [k, v] : wanted) update.labels[k] = v;
+    if (update.labels == config->spec.labels) return Status::Ok();
+    Status st = engine_.UpdateConfig(config->id, config->version, update);
+    if (st.code() != Code::kOutOfSequence) return st;
+  }
+  return OutOfSequenceError("config " + target.config_name + " kept changing");
+}
+
+void StatusReporter::Forget(const Request& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  statuses_.erase(key);
+}
+
+std::optional<SpecStatus> StatusReporter::Get(const Request& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = statuses_.find(key);
+  if (it == statuses_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<SpecStatus> StatusReporter::All() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<SpecStatus> all;
+  for (const auto& [key, status] : statuses_) all.push_back(status);
+  return all;
+}
+
+uint64_t StatusReporter::LabelWrites() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return label_writes_;
+}
+
+}  // namespace swarmop::reconciler

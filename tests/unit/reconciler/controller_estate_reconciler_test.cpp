@@ -1,0 +1,203 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller_test_specs.h"
+#include "fake_engine.h"
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/fake_clock.h"
+#include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/spec_store.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+using testing::BrokenServiceYaml;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using testing::ServiceYaml;
+using testing::SiteYaml;
+
+const Request kSite{"Site", "douala"};
+const Request kApi{"Service", "api"};
+
+EstateReconcilerOptions FastOptions() {
+  EstateReconcilerOptions options;
+  options.apply.retry_backoff = std::chrono::milliseconds(1);
+  return options;
+}
+
+class EstateReconcilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { fake.AddNode("testbed", {{"site", "douala"}}); }
+
+  void StoreSpecs(const std::string& yaml) {
+    auto applied = store.Apply({crds::SourceFile{"test.yaml", yaml}});
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    ASSERT_TRUE(applied->plan.ok()) << crds::FormatDiagnostics(applied->plan.errors);
+  }
+
+  StatusOr<Result> Reconcile(const Request& key) { return reconciler.Reconcile(key); }
+
+  // Every key twice: create, then see it run.
+  void ConvergeAll() {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Request& key : {kSite, kApi}) {
+        auto result = Reconcile(key);
+        ASSERT_TRUE(result.ok()) << key.ToString() << ": " << result.status().ToString();
+      }
+    }
+  }
+
+  uint64_t Replicas(const std::string& service) { return fake.FindService(service)->spec.mode.replicas; }
+
+  std::string StatusLabel(const std::string& label) {
+    auto contents = store.Load();
+    const StoredSpec* spec = contents->Find(crds::Kind::kService, "api");
+    auto it = spec->labels.find(label);
+    return it == spec->labels.end() ? "" : it->second;
+  }
+
+  swarmop::testing::FakeEngine fake;
+  engine::CountingEngine counting{&fake};
+  FakeClock clock;
+  SpecStore store{counting};
+  SpecCache specs{[this] { return store.Load(); }, clock, std::chrono::milliseconds(0)};
+  OwnWrites own_writes{clock};
+  Metrics metrics;
+  StatusReporter status{store, counting, own_writes};
+  EstateReconciler reconciler{counting, specs, status, &metrics, clock, FastOptions()};
+};
+
+TEST_F(EstateReconcilerTest, ANewSpecIsCreatedThenReadyAndASecondPassWritesNothing) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  auto first = Reconcile(kApi);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->requeue_after.count(), 0) << "look again once the tasks run";
+  ASSERT_TRUE(fake.FindService("api-douala").has_value());
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  EXPECT_EQ(StatusLabel(status_labels::kProgressing), "True");
+
+  ConvergeAll();
+  EXPECT_EQ(StatusLabel(status_labels::kReady), "True");
+  EXPECT_EQ(StatusLabel(status_labels::kReason), "Converged");
+
+  counting.Reset();
+  for (int i = 0; i < 3; ++i) ConvergeAll();
+  EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());
+}
+
+TEST_F(EstateReconcilerTest, AManualScaleIsRevertedAndCountedAsDrift) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  engine::Service service = *fake.FindService("api-douala");
+  service.spec.mode.replicas = 5;
+  ASSERT_TRUE(fake.UpdateService(service.id, service.version, service.spec).ok());
+
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_drift_corrections_total 1"));
+}
+
+TEST_F(EstateReconcilerTest, AManualEnvChangeIsReverted) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 1));
+  ConvergeAll();
+  engine::Service service = *fake.FindService("api-douala");
+  service.spec.task_template.container_spec.env.push_back("DEBUG=1");
+  ASSERT_TRUE(fake.UpdateService(service.id, service.version, service.spec).ok());
+
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_THAT(fake.FindService("api-douala")->spec.task_template.container_spec.env,
+              Not(Contains("DEBUG=1")));
+}
+
+TEST_F(EstateReconcilerTest, ABrokenSpecShowsDegradedAndLeavesTheRunningServicesAlone) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  std::string broken_id = fake.AddConfig(engine::ConfigSpec{"api-by-hand", {}, BrokenServiceYaml("api"), ""});
+  counting.Reset();
+
+  auto result = Reconcile(kApi);
+  ASSERT_TRUE(result.ok()) << "a bad spec is a status, not a retry: " << result.status().ToString();
+  for (const std::string& write : counting.WriteLog()) EXPECT_THAT(write, Not(HasSubstr("service")));
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  auto degraded = status.Get(kApi);
+  ASSERT_TRUE(degraded.has_value());
+  EXPECT_EQ(degraded->Headline().type, kConditionDegraded);
+  EXPECT_EQ(degraded->Headline().reason, "InvalidSpec");
+  EXPECT_THAT(degraded->Headline().message, HasSubstr("config:api-by-hand"));
+  auto labels = fake.InspectConfig(broken_id)->spec.labels;
+  EXPECT_EQ(labels[status_labels::kDegraded], "True") << "shown on the config the user made";
+}
+
+TEST_F(EstateReconcilerTest, ASiteKeyNeverTouchesTheServicesOfAnInvalidSpecAtThatSite) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  fake.AddConfig(engine::ConfigSpec{"api-by-hand", {}, BrokenServiceYaml("api"), ""});
+  counting.Reset();
+  ASSERT_TRUE(Reconcile(kSite).ok());
+  EXPECT_TRUE(fake.FindService("api-douala").has_value());
+  EXPECT_EQ(counting.Count("remove service"), 0u);
+}
+
+TEST_F(EstateReconcilerTest, ADeletedSpecHasItsServicesPruned) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  ASSERT_TRUE(store.Delete(crds::Kind::kService, "api").ok());
+
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_FALSE(fake.FindService("api-douala").has_value());
+  EXPECT_FALSE(status.Get(kApi).has_value()) << "a gone spec has no status";
+}
+
+TEST_F(EstateReconcilerTest, AConfigThatNamesNoSpecTurnsPruningOff) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  ASSERT_TRUE(store.Delete(crds::Kind::kService, "api").ok());
+  fake.AddConfig(engine::ConfigSpec{"half-typed", {}, "apiVersion: swarmop.io/v1alpha1\nkind: [", ""});
+
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_TRUE(fake.FindService("api-douala").has_value()) << "that config may be api's new home";
+}
+
+TEST_F(EstateReconcilerTest, AnEngineOutageIsAnErrorAndTheNextPassRecovers) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  fake.FailNext("list services", 1, UnavailableError("connection refused"));
+  auto failed = Reconcile(kApi);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Code::kUnavailable);
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_TRUE(fake.FindService("api-douala").has_value());
+}
+
+TEST_F(EstateReconcilerTest, A500OrATimeoutThatLandedOrAnOutOfSequenceUpdateStillConvergesWithoutDuplicates) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  fake.FailNext("create service", 1, TimeoutError("deadline exceeded"), /*after_effect=*/true);
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  ConvergeAll();
+  engine::Service service = *fake.FindService("api-douala");
+  service.spec.mode.replicas = 4;
+  ASSERT_TRUE(fake.UpdateService(service.id, service.version, service.spec).ok());
+  fake.FailNext("update service", 1, OutOfSequenceError("update out of sequence"));
+  fake.FailNext("inspect service", 1, InternalError("500 Internal Server Error"));
+  for (int i = 0; i < 3 && Replicas("api-douala") != 2; ++i) (void)Reconcile(kApi);
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  std::vector<std::string> names = fake.ServiceNames();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "api-douala"), 1);
+}
+
+TEST_F(EstateReconcilerTest, StatusLabelsAreWrittenOnlyWhenTheyChange) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  uint64_t writes = status.LabelWrites();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_EQ(status.LabelWrites(), writes);
+  clock.Advance(std::chrono::hours(1));
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_EQ(status.LabelWrites(), writes) << "time passing is no change";
+}
+
+}  // namespace
+}  // namespace swarmop::reconciler
