@@ -19,13 +19,16 @@ bool ServesKey(const DesiredService& service, const Request& key) {
   return key.kind == "Site" && service.site == key.name;
 }
 
-// The key's operations, without those of specs that do not load (a Site key also sees every service at
-// its site, and must not touch an invalid Service's).
+// The operations on objects the key owns, and only those: FilterPlan gives a Site key every service at
+// the site too, but those belong to their Service keys, and two keys must never write one object at once
+// (a Site change reaches them anyway: its config event resyncs every key). Invalid specs' objects are
+// never touched; network creations were done by EnsureNetworks.
 Plan KeyPlan(const Plan& full, const Request& key, const SpecProblems& problems) {
   Plan plan = FilterPlan(full, key);
   std::erase_if(plan.operations, [&](const Operation& op) {
-    if (op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate) return true;  // EnsureNetworks did it
-    return problems.invalid.count(Request{op.owner.kind, op.owner.name}) > 0;
+    if (op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate) return true;
+    Request owner{op.owner.kind, op.owner.name};
+    return owner != key || problems.invalid.count(owner) > 0;
   });
   return plan;
 }
@@ -131,9 +134,9 @@ StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const
   }
   std::string pending = PendingTasks(planned, context.key);
   if (!pending.empty()) {
-    SWARMOP_RETURN_IF_ERROR(Publish(
-        context,
-        ProgressingStatus(context.key, context.Hash(), "waiting for tasks: " + pending, clock_.WallNow())));
+    SWARMOP_RETURN_IF_ERROR(
+        Publish(context, ProgressingStatus(context.key, context.Hash(), "WaitingForTasks",
+                                           "waiting for tasks: " + pending, clock_.WallNow())));
     return Result{options_.progress_requeue};
   }
   int services = CountServices(planned, context.key);
@@ -171,7 +174,7 @@ StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const 
   }
   SWARMOP_RETURN_IF_ERROR(Publish(
       context,
-      ProgressingStatus(context.key, context.Hash(),
+      ProgressingStatus(context.key, context.Hash(), "Applied",
                         "applied " + std::to_string(report.writes) + " change(s)", clock_.WallNow())));
   return Result{options_.progress_requeue};
 }

@@ -49,12 +49,12 @@ SpecStatus ConvergedStatus(const Request& key, const std::string& hash, const st
                      MakeCondition(kConditionDegraded, false, "Converged", "", hash, now)});
 }
 
-SpecStatus ProgressingStatus(const Request& key, const std::string& hash, const std::string& message,
-                             Clock::WallTime now) {
+SpecStatus ProgressingStatus(const Request& key, const std::string& hash, const std::string& reason,
+                             const std::string& message, Clock::WallTime now) {
   return MakeStatus(key, hash,
-                    {MakeCondition(kConditionReady, false, "Applying", "", hash, now),
-                     MakeCondition(kConditionProgressing, true, "Applied", message, hash, now),
-                     MakeCondition(kConditionDegraded, false, "Applying", "", hash, now)});
+                    {MakeCondition(kConditionReady, false, reason, "", hash, now),
+                     MakeCondition(kConditionProgressing, true, reason, message, hash, now),
+                     MakeCondition(kConditionDegraded, false, reason, "", hash, now)});
 }
 
 SpecStatus DegradedStatus(const Request& key, const std::string& hash, const std::string& reason,

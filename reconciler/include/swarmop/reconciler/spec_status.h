@@ -53,9 +53,9 @@ struct SpecStatus {
 // Ready=True: the swarm matches the spec.
 SpecStatus ConvergedStatus(const Request& key, const std::string& hash, const std::string& message,
                            Clock::WallTime now);
-// Progressing=True: changes were just applied (or tasks are still starting).
-SpecStatus ProgressingStatus(const Request& key, const std::string& hash, const std::string& message,
-                             Clock::WallTime now);
+// Progressing=True: changes were just applied ("Applied") or tasks are still starting ("WaitingForTasks").
+SpecStatus ProgressingStatus(const Request& key, const std::string& hash, const std::string& reason,
+                             const std::string& message, Clock::WallTime now);
 // Degraded=True: invalid spec, or apply failed; `reason` says which.
 SpecStatus DegradedStatus(const Request& key, const std::string& hash, const std::string& reason,
                           const std::string& message, Clock::WallTime now);
