@@ -1,0 +1,61 @@
+// A small harness for real PostgreSQL servers in a temp directory: initdb, pg_ctl, psql as the postgres
+// user, on 127.0.0.1. Every server is stopped and the directory removed when the harness is destroyed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace swarmop::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs `command` with sh; when root, as the postgres user (initdb refuses root).
+CommandResult RunAsPostgres(const std::string& command, const std::string& env = "");
+
+std::string Quote(const std::string& text);  // for sh
+
+class PostgresHarness {
+ public:
+  PostgresHarness();
+  ~PostgresHarness();  // stops every server, removes the directory
+
+  // Empty when the harness is usable; else why not (missing binaries, no temp dir, no free port).
+  const std::string& problem() const { return problem_; }
+  const std::string& dir() const { return dir_; }
+  std::string Bin(const std::string& program) const { return bin_dir_ + "/" + program; }
+  // The "Swarm secret": a file holding the superuser password.
+  const std::string& password_file() const { return password_file_; }
+
+  // A free loopback port, >= 55432.
+  int FreePort();
+  // Writes `content` to `path` (owned by postgres, mode 0600).
+  void WriteFile(const std::string& path, const std::string& content) const;
+
+  // initdb with the password from password_file() (as the image's POSTGRES_PASSWORD_FILE does).
+  CommandResult InitDb(const std::string& data_dir) const;
+  // pg_ctl start with `config_file`; port, loopback and socket directory are instance options given on the
+  // command line (they override the rendered listen_addresses = '*').
+  CommandResult Start(const std::string& data_dir, const std::string& config_file, int port);
+  CommandResult Stop(const std::string& data_dir);
+  // psql over the unix socket (peer), -At output.
+  CommandResult Sql(int port, const std::string& database, const std::string& sql) const;
+  std::string SqlValue(int port, const std::string& database, const std::string& sql) const;
+  // Polls `sql` until it prints `expected` or `seconds` pass; returns the last output.
+  std::string WaitFor(int port, const std::string& database, const std::string& sql,
+                      const std::string& expected, int seconds = 30) const;
+  // The server log of `data_dir` (for failure messages).
+  std::string Log(const std::string& data_dir) const;
+
+ private:
+  std::string problem_;
+  std::string bin_dir_;
+  std::string dir_;
+  std::string password_file_;
+  std::vector<std::string> running_;
+  int next_port_ = 55432;
+};
+
+}  // namespace swarmop::testing
