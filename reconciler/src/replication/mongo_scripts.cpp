@@ -15,7 +15,7 @@ std::string Prologue(const std::string& config_path, const std::string& key_file
          "const key = fs.readFileSync('" +
          key_file_path +
          "', 'utf8').replace(/\\s/g, '');\n"
-         "function open(uri) {\n"
+         "function connectAsCluster(uri) {\n"
          "  const conn = new Mongo(uri);\n"
          "  conn.getDB('local').auth('__system', key);\n"
          "  return conn.getDB('admin');\n"
@@ -27,7 +27,7 @@ std::string Prologue(const std::string& config_path, const std::string& key_file
 std::string MongoInitiateScript(const std::string& config_path, const std::string& key_file_path) {
   return Prologue(config_path, key_file_path) +
          "const first = config.members.reduce((a, b) => (b.priority > a.priority ? b : a));\n"
-         "const admin = open('mongodb://' + first.host + '/?directConnection=true');\n"
+         "const admin = connectAsCluster('mongodb://' + first.host + '/?directConnection=true');\n"
          "let status;\n"
          "try { status = admin.runCommand({replSetGetStatus: 1}); } catch (e) { status = {ok: 0}; }\n"
          "if (status.ok === 1) { print('swarmop: ' + config._id + ' is already initiated'); quit(0); }\n"
@@ -39,7 +39,7 @@ std::string MongoInitiateScript(const std::string& config_path, const std::strin
 std::string MongoReconfigScript(const std::string& config_path, const std::string& key_file_path) {
   return Prologue(config_path, key_file_path) +
          "const hosts = config.members.map((m) => m.host).join(',');\n"
-         "const admin = open('mongodb://' + hosts + '/?replicaSet=' + config._id);\n"
+         "const admin = connectAsCluster('mongodb://' + hosts + '/?replicaSet=' + config._id);\n"
          "const running = admin.runCommand({replSetGetConfig: 1}).config;\n"
          "if (running.version < config.version) {\n"
          "  // swarmop owns the members; settings (and replicaSetId) stay as the set has them.\n"

@@ -1,0 +1,5 @@
+-- swarmop: subscription to the publications at douala (Replication users-db). Generated; do not edit.
+\set ON_ERROR_STOP on
+SELECT 'CREATE SUBSCRIPTION "sub_users_db_douala" CONNECTION ''host=users-db-douala-local port=5432 user=postgres passfile=/var/run/postgresql/swarmop.pgpass dbname=users_db'' PUBLICATION "site_writes"'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'sub_users_db_douala')
+\gexec
