@@ -1,0 +1,441 @@
+// Sites across swarms on real multi-node test beds (started here, always torn down):
+//   - stretched layout (one swarm, manager at cloud): site health from real nodes through a partition and
+//     its heal, failover/failback events from those readings, the manager placement warning, and the
+//     leader lease raced by several clients on the real engine (CAS on the config version);
+//   - separate layout (three swarms): the cloud engine partitioned is Unreachable while douala and yaounde
+//     answer, and its slow probe does not slow theirs.
+// Measured times are printed as "[measure] ..." lines.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/leader_elector.h"
+#include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/quorum.h"
+#include "swarmop/reconciler/site_engines.h"
+#include "swarmop/reconciler/site_health.h"
+#include "tcp_forwarder.h"
+#include "testbed.h"
+
+namespace swarmop::sites_it {
+namespace {
+
+using namespace std::chrono_literals;
+using reconciler::SiteHealthState;
+using SteadyClock = std::chrono::steady_clock;
+
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+void Measure(const std::string& what, double seconds) {
+  std::cout << "[measure] " << what << ": " << seconds << " s" << std::endl;
+}
+
+std::unique_ptr<engine::Engine> MustConnect(const std::string& docker_host) {
+  auto endpoint = engine::ParseDockerHost(docker_host);
+  EXPECT_TRUE(endpoint.ok()) << endpoint.status().ToString();
+  if (!endpoint.ok()) return nullptr;
+  endpoint->request_timeout = 5s;
+  auto engine = engine::Connect(*endpoint);
+  EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+  return engine.ok() ? std::move(engine).value() : nullptr;
+}
+
+crds::Site Site(const std::string& name, const std::string& partner, crds::SiteRole role) {
+  crds::Site site;
+  site.metadata.name = name;
+  site.spec.role = role;
+  site.spec.node_selector = {{"site", name}};
+  site.spec.failover = partner;
+  return site;
+}
+
+crds::DesiredState StretchedEstate() {
+  crds::DesiredState desired;
+  desired.sites = {Site("cloud", "", crds::SiteRole::kCloud),
+                   Site("douala", "yaounde", crds::SiteRole::kEdge),
+                   Site("yaounde", "douala", crds::SiteRole::kEdge)};
+  return desired;
+}
+
+// ------------------------------------------------------------------------------------ stretched layout
+// One stretched bed for the health and lease suites, started on first use and taken down before the
+// separate layout starts (two beds at once would slow both on 2 cores).
+std::unique_ptr<TestBed> g_stretched;
+std::string g_stretched_error;
+
+TestBed* StretchedBed() {
+  if (!g_stretched && g_stretched_error.empty()) {
+    auto bed = TestBed::Up("stretched");
+    if (!bed.ok()) {
+      g_stretched_error = bed.status().ToString();
+      return nullptr;
+    }
+    g_stretched = std::move(bed).value();
+    Measure("stretched 3-node test bed up", g_stretched->up_seconds());
+  }
+  return g_stretched.get();
+}
+
+class StretchedSites : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bed_ = StretchedBed();
+    ASSERT_TRUE(bed_) << "the 3-node test bed did not start: " << g_stretched_error;
+    manager_ = MustConnect(bed_->DockerHost("cloud"));
+    ASSERT_TRUE(manager_);
+  }
+
+  reconciler::SiteHealthReading Read(const std::string& site) {
+    auto nodes = manager_->ListNodes({});
+    EXPECT_TRUE(nodes.ok()) << nodes.status().ToString();
+    if (!nodes.ok()) return {};
+    return reconciler::EvaluateStretchedSite({{"site", site}}, *nodes);
+  }
+
+  TestBed* bed_ = nullptr;
+  std::unique_ptr<engine::Engine> manager_;
+};
+
+TEST_F(StretchedSites, EverySiteIsReadyOnAFreshBed) {
+  for (const char* site : {"cloud", "douala", "yaounde"}) {
+    auto reading = Read(site);
+    EXPECT_EQ(reading.state, SiteHealthState::kReady) << site << ": " << reading.reason;
+    EXPECT_EQ(reading.nodes_total, 1) << site;
+  }
+}
+
+TEST_F(StretchedSites, AllManagersInTheCloudIsALayoutThatCannotSurviveTheLossOfTheCloud) {
+  auto nodes = manager_->ListNodes({});
+  ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
+  auto placement = reconciler::CheckManagerPlacement(StretchedEstate(), *nodes);
+  EXPECT_EQ(placement.managers, 1);
+  EXPECT_EQ(placement.managers_by_site["cloud"], 1);
+  EXPECT_FALSE(placement.survives_cloud_loss);
+  for (const auto& warning : placement.warnings) std::cout << "[quorum] " << warning << "\n";
+}
+
+// Partition douala: its node goes down (Unreachable), yaounde stays Ready; with a short grace the
+// failover machine starts a failover; heal: Ready again and, after the hold-down, a failback.
+TEST_F(StretchedSites, APartitionedSiteBecomesUnreachableFailsOverAndComesBack) {
+  reconciler::SiteHealthTracker tracker;
+  reconciler::FailoverTracker failover({5s, 3s});
+  crds::DesiredState desired = StretchedEstate();
+  std::vector<reconciler::FailoverEvent> events;
+  auto observe_all = [&] {
+    std::vector<reconciler::SiteHealth> health;
+    for (const char* site : {"cloud", "douala", "yaounde"})
+      health.push_back(tracker.Observe(site, Read(site)));
+    for (auto& e : failover.Update(desired, health, SteadyClock::now())) {
+      std::cout << "[event] " << e.message << std::endl;
+      events.push_back(e);
+    }
+    return health;
+  };
+  observe_all();
+
+  ASSERT_TRUE(bed_->Partition("douala").ok());
+  auto cut = SteadyClock::now();
+  std::optional<double> unreachable_after, failover_after;
+  while (SteadyClock::now() - cut < 60s && !failover_after) {
+    auto health = observe_all();
+    if (!unreachable_after && health[1].reading.state == SiteHealthState::kUnreachable) {
+      unreachable_after = Seconds(SteadyClock::now() - cut);
+      EXPECT_EQ(health[2].reading.state, SiteHealthState::kReady) << "yaounde: " << health[2].reading.reason;
+      EXPECT_EQ(health[0].reading.state, SiteHealthState::kReady) << "cloud: " << health[0].reading.reason;
+    }
+    if (!events.empty()) failover_after = Seconds(SteadyClock::now() - cut);
+    std::this_thread::sleep_for(250ms);
+  }
+  ASSERT_TRUE(bed_->Heal("douala").ok());
+  auto healed = SteadyClock::now();
+  ASSERT_TRUE(unreachable_after) << "douala never became Unreachable within 60 s";
+  Measure("partition -> douala Unreachable (node down)", *unreachable_after);
+  ASSERT_TRUE(failover_after) << "no FailoverStarted within 60 s";
+  Measure("partition -> FailoverStarted (grace 5 s)", *failover_after);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, reconciler::FailoverEventKind::kFailoverStarted);
+  EXPECT_EQ(events[0].partner, "yaounde");
+  EXPECT_EQ(failover.Active(), (std::vector<reconciler::ActiveFailover>{{"douala", "yaounde"}}));
+
+  std::optional<double> ready_after, failback_after;
+  while (SteadyClock::now() - healed < 60s && !failback_after) {
+    auto health = observe_all();
+    if (!ready_after && health[1].reading.state == SiteHealthState::kReady) {
+      ready_after = Seconds(SteadyClock::now() - healed);
+    }
+    if (events.size() > 1) failback_after = Seconds(SteadyClock::now() - healed);
+    std::this_thread::sleep_for(250ms);
+  }
+  ASSERT_TRUE(ready_after) << "douala never became Ready again within 60 s of the heal";
+  Measure("heal -> douala Ready", *ready_after);
+  ASSERT_TRUE(failback_after) << "no FailbackStarted within 60 s of the heal";
+  Measure("heal -> FailbackStarted (hold-down 3 s)", *failback_after);
+  EXPECT_EQ(events[1].kind, reconciler::FailoverEventKind::kFailbackStarted);
+  EXPECT_TRUE(failover.Active().empty());
+  auto douala = tracker.Get("douala");
+  ASSERT_TRUE(douala);
+  EXPECT_EQ(douala->reading.state, SiteHealthState::kReady);
+}
+
+// ------------------------------------------------------------------------------------ leader lease
+// An Engine whose config calls fail while `cut` is set: a replica that lost its link to the managers.
+class CuttableEngine : public engine::CountingEngine {
+ public:
+  explicit CuttableEngine(std::unique_ptr<engine::Engine> inner) : CountingEngine(std::move(inner)) {}
+  StatusOr<engine::Config> InspectConfig(const std::string& id) override {
+    if (cut) return UnavailableError("link cut by the test");
+    return CountingEngine::InspectConfig(id);
+  }
+  Status UpdateConfig(const std::string& id, uint64_t version, const engine::ConfigSpec& spec) override {
+    if (cut) return UnavailableError("link cut by the test");
+    return CountingEngine::UpdateConfig(id, version, spec);
+  }
+  StatusOr<std::string> CreateConfig(const engine::ConfigSpec& spec) override {
+    if (cut) return UnavailableError("link cut by the test");
+    return CountingEngine::CreateConfig(spec);
+  }
+  std::atomic<bool> cut{false};
+};
+
+struct Replica {
+  std::unique_ptr<CuttableEngine> engine;
+  std::unique_ptr<reconciler::LeaderLease> lease;
+  std::unique_ptr<reconciler::LeaderElector> elector;
+  std::atomic<int64_t> started_ns{0}, stopped_ns{0};  // steady clock, last start/stop of leading
+};
+
+int64_t NowNs() { return SteadyClock::now().time_since_epoch().count(); }
+
+class LeaseRace : public StretchedSites {
+ protected:
+  void SetUp() override {
+    StretchedSites::SetUp();
+    options_.name = "swarmop-leader-lease-it" + std::to_string(::getpid());
+    options_.duration = 3000ms;
+    options_.renew_deadline = 2000ms;
+    options_.retry_period = 250ms;
+    ASSERT_TRUE(reconciler::ValidateLeaseOptions([&] {
+                  auto o = options_;
+                  o.holder = "x";
+                  return o;
+                }())
+                    .ok());
+  }
+  void TearDown() override {
+    for (auto& r : replicas_) r->elector->Stop(false);
+    if (manager_) (void)manager_->RemoveConfig(options_.name);
+  }
+
+  Replica& AddReplica(const std::string& holder) {
+    auto r = std::make_unique<Replica>();
+    r->engine = std::make_unique<CuttableEngine>(MustConnect(bed_->DockerHost("cloud")));
+    auto options = options_;
+    options.holder = holder;
+    r->lease = std::make_unique<reconciler::LeaderLease>(*r->engine, options);
+    Replica* raw = r.get();
+    r->elector = std::make_unique<reconciler::LeaderElector>(
+        *r->lease, reconciler::LeaderCallbacks{[raw] { raw->started_ns = NowNs(); },
+                                               [raw] { raw->stopped_ns = NowNs(); }, nullptr});
+    replicas_.push_back(std::move(r));
+    return *replicas_.back();
+  }
+
+  // Samples every replica's IsLeading for `how_long`; fails on two leaders at once. Returns the leader.
+  Replica* WatchForOneLeader(std::chrono::milliseconds how_long) {
+    Replica* leader = nullptr;
+    auto end = SteadyClock::now() + how_long;
+    while (SteadyClock::now() < end) {
+      int leading = 0;
+      for (auto& r : replicas_) {
+        if (r->lease->IsLeading()) {
+          ++leading;
+          leader = r.get();
+        }
+      }
+      EXPECT_LE(leading, 1) << "two replicas lead at once";
+      if (leading > 1) return nullptr;
+      std::this_thread::sleep_for(5ms);
+    }
+    return leader;
+  }
+
+  std::string Holder() {
+    auto config = manager_->InspectConfig(options_.name);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    return config.ok() ? config->spec.labels[reconciler::lease_labels::kHolder] : "";
+  }
+
+  reconciler::LeaseOptions options_;
+  std::vector<std::unique_ptr<Replica>> replicas_;
+};
+
+TEST_F(LeaseRace, ExactlyOneOfThreeRacingReplicasLeadsAndACutLeaderIsReplacedInBoundedTime) {
+  for (const char* holder : {"replica-a", "replica-b", "replica-c"}) AddReplica(holder);
+  for (auto& r : replicas_) r->elector->Start();  // all at once: they race to create the lease
+  Replica* first = WatchForOneLeader(2000ms);
+  ASSERT_NE(first, nullptr) << "nobody leads after 2 s";
+  EXPECT_EQ(Holder(), first->lease->options().holder);
+
+  // Cut the leader off: it cannot renew. It must stop leading (renew deadline) before anyone else starts,
+  // and another replica must take over within duration + retry period (+ request latency).
+  first->engine->cut = true;
+  int64_t cut_ns = NowNs();
+  Replica* second = nullptr;
+  auto deadline = SteadyClock::now() + 10s;
+  while (SteadyClock::now() < deadline && !second) {
+    Replica* now = WatchForOneLeader(20ms);
+    if (now && now != first) second = now;
+  }
+  ASSERT_NE(second, nullptr) << "nobody took over within 10 s";
+  double takeover = (second->started_ns - cut_ns) / 1e9;
+  double old_stopped = (first->stopped_ns - cut_ns) / 1e9;
+  Measure("leader cut -> old leader stops acting", old_stopped);
+  Measure("leader cut -> new leader (lease 3 s, renew deadline 2 s, retry 0.25 s)", takeover);
+  EXPECT_GT(first->stopped_ns.load(), 0);
+  EXPECT_LT(first->stopped_ns.load(), second->started_ns.load()) << "the deposed leader stopped too late";
+  EXPECT_LE(takeover, 3.0 + 0.25 + 1.0);
+  EXPECT_EQ(Holder(), second->lease->options().holder);
+
+  // The old leader comes back: it finds itself deposed and stays a follower.
+  first->engine->cut = false;
+  EXPECT_EQ(WatchForOneLeader(1500ms), second);
+  EXPECT_FALSE(first->lease->IsLeading());
+}
+
+TEST_F(LeaseRace, AStaleVersionIsRejectedByTheEngine) {
+  auto created = manager_->CreateConfig({options_.name, {{"io.swarmop.lease.holder", ""}}, "lease", ""});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto config = manager_->InspectConfig(*created);
+  ASSERT_TRUE(config.ok());
+  engine::ConfigSpec spec{options_.name, {{"io.swarmop.lease.holder", "first"}}, "", ""};
+  ASSERT_TRUE(manager_->UpdateConfig(config->id, config->version, spec).ok());
+  spec.labels["io.swarmop.lease.holder"] = "second";
+  Status stale = manager_->UpdateConfig(config->id, config->version, spec);
+  EXPECT_EQ(stale.code(), Code::kOutOfSequence) << stale.ToString();
+  EXPECT_EQ(Holder(), "first");
+}
+
+// ------------------------------------------------------------------------------------ separate layout
+class SeparateSites : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_stretched.reset();  // down before the next bed starts
+    auto bed = TestBed::Up("separate");
+    if (!bed.ok()) {
+      up_error_ = bed.status().ToString();
+      return;
+    }
+    bed_ = std::move(bed).value();
+    Measure("separate 3-swarm test bed up", bed_->up_seconds());
+  }
+  static void TearDownTestSuite() {
+    forwarders_.clear();
+    bed_.reset();
+  }
+
+  // Each site's engine on <ip>:2375 in its namespace, reached from douala's namespace through a
+  // listener on 127.0.0.1 here: the operator sits at douala and talks TCP across the underlay.
+  void SetUp() override {
+    ASSERT_TRUE(bed_) << "the 3-node separate test bed did not start: " << up_error_;
+    if (!forwarders_.empty()) return;
+    const std::string vantage = bed_->sites().at("douala").netns;
+    for (const auto& [site, s] : bed_->sites()) {
+      auto inner = TcpForwarder::Start(s.netns, s.ip, 2375, Upstream{s.socket, "", 0, ""});
+      ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+      auto outer = TcpForwarder::Start("", "127.0.0.1", 0, Upstream{"", s.ip, 2375, vantage});
+      ASSERT_TRUE(outer.ok()) << outer.status().ToString();
+      ports_[site] = (*outer)->port();
+      forwarders_.push_back(std::move(inner).value());
+      forwarders_.push_back(std::move(outer).value());
+    }
+  }
+
+  std::vector<reconciler::SiteEndpoint> Endpoints() {
+    reconciler::SiteEngineOptions options;
+    options.connect_timeout = 2s;
+    options.request_timeout = 3s;
+    std::vector<reconciler::SiteEndpoint> out;
+    for (const auto& [site, port] : ports_) {
+      crds::Site spec;
+      spec.metadata.name = site;
+      spec.spec.engine = crds::EngineEndpoint{"tcp://127.0.0.1:" + std::to_string(port), std::nullopt};
+      auto endpoint = reconciler::SiteEndpointFor(spec, options);
+      EXPECT_TRUE(endpoint.ok()) << endpoint.status().ToString();
+      if (endpoint.ok()) out.push_back(*endpoint);
+    }
+    return out;
+  }
+
+  static inline std::unique_ptr<TestBed> bed_;
+  static inline std::string up_error_;
+  static inline std::vector<std::unique_ptr<TcpForwarder>> forwarders_;
+  static inline std::map<std::string, uint16_t> ports_;
+};
+
+TEST_F(SeparateSites, EveryEngineAnswersOverTcp) {
+  reconciler::SiteEngines engines(Endpoints());
+  for (const auto& probe : engines.ProbeAll()) {
+    EXPECT_TRUE(probe.status.ok()) << probe.site << ": " << probe.status.ToString();
+    Measure("probe " + probe.site + " (healthy)", probe.latency.count() / 1000.0);
+  }
+  auto cloud = engines.EngineFor("cloud");
+  ASSERT_TRUE(cloud.ok());
+  auto info = (*cloud)->Info();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->name, "cloud");
+  EXPECT_EQ(info->swarm_state, "active");
+}
+
+TEST_F(SeparateSites, APartitionedCloudIsUnreachableWhileTheSitesAnswerPromptly) {
+  reconciler::SiteEngines engines(Endpoints());
+  for (const auto& probe : engines.ProbeAll()) ASSERT_TRUE(probe.status.ok()) << probe.site;  // connected
+
+  ASSERT_TRUE(bed_->Partition("cloud").ok());
+  auto start = SteadyClock::now();
+  std::vector<reconciler::SiteProbe> probes = engines.ProbeAll();
+  double all_took = Seconds(SteadyClock::now() - start);
+  ASSERT_TRUE(bed_->Heal("cloud").ok());
+
+  ASSERT_EQ(probes.size(), 3u);
+  for (const auto& probe : probes) {
+    auto reading = reconciler::EvaluateSeparateSite(probe.status);
+    std::cout << "[probe] " << probe.site << " " << reconciler::SiteHealthName(reading.state) << " in "
+              << probe.latency.count() << " ms: " << reading.reason << std::endl;
+    if (probe.site == "cloud") {
+      EXPECT_EQ(reading.state, SiteHealthState::kUnreachable);
+      Measure("probe cloud (partitioned)", probe.latency.count() / 1000.0);
+    } else {
+      EXPECT_EQ(reading.state, SiteHealthState::kReady) << probe.site;
+      EXPECT_LT(probe.latency, 1000ms) << probe.site << " waited for the dark cloud";
+    }
+  }
+  Measure("ProbeAll with cloud partitioned", all_took);
+  EXPECT_LT(all_took, 6.0) << "the dark site's probe must be bounded by its own timeouts";
+
+  // Healed: the cloud answers again (a new connection, the failed one was dropped).
+  auto deadline = SteadyClock::now() + 15s;
+  Status cloud = UnavailableError("not probed");
+  while (SteadyClock::now() < deadline && !cloud.ok()) {
+    cloud = engines.Probe("cloud").status;
+    if (!cloud.ok()) std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_TRUE(cloud.ok()) << cloud.ToString();
+}
+
+}  // namespace
+}  // namespace swarmop::sites_it
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  int rc = RUN_ALL_TESTS();
+  swarmop::sites_it::g_stretched.reset();  // when the separate suite was filtered out
+  return rc;
+}
