@@ -113,7 +113,10 @@ StatusOr<ApplySpecsPlan> SpecStore::PlanApply(const std::vector<crds::SourceFile
 
   plan.merged = MergeOverStored(parsed.state, plan.before);
   // Problems of stored specs are not the files' fault and must not block them; they show in `swarmop get`.
-  for (crds::Diagnostic& d : crds::CheckCrossReferences(plan.merged)) {
+  std::vector<crds::ObjectKey> rejected = parsed.rejected;
+  for (const InvalidConfig& invalid : plan.before.invalid)
+    rejected.insert(rejected.end(), invalid.rejected.begin(), invalid.rejected.end());
+  for (crds::Diagnostic& d : crds::CheckCrossReferences(plan.merged, rejected)) {
     if (!FromStoredConfig(d)) plan.errors.push_back(std::move(d));
   }
   std::stable_sort(plan.errors.begin(), plan.errors.end(), DiagnosticOrder);

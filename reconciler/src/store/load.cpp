@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "store/desired_objects.h"
+#include "swarmop/crds/canonical.h"
 #include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/spec_store.h"
 
@@ -35,7 +36,8 @@ StoredSpec ToStoredSpec(const Candidate& c) {
   spec.kind = c.ref.kind;
   spec.name = c.ref.object->name();
   spec.spec_hash = c.ref.object->hash;
-  spec.content_hash = StoredContentHash(*c.ref.object);
+  spec.document = crds::ToCanonicalYaml(*c.ref.object);
+  spec.content_hash = crds::Sha256Hex(spec.document);
   spec.config_id = c.config->id;
   spec.config_name = c.config->spec.name;
   spec.created_at = c.config->created_at;
@@ -76,14 +78,12 @@ StatusOr<StoreContents> SpecStore::Load() const {
       config = std::move(inspected).value();
     }
     if (!crds::LooksLikeSwarmopSpec(config.spec.data) && !IsLabelledSpec(config)) continue;
-    parsed.push_back(
-        crds::ParseSpecs({crds::ConfigSource(config.spec.name, config.spec.data)}, options_.load));
+    parsed.push_back(crds::ParseConfigSpec(config.spec.name, config.spec.data, options_.load));
     const crds::LoadResult& result = parsed.back();
     if (!result.ok()) {
       contents.invalid.push_back({config.id, config.spec.name, labels::IsOwned(config.spec.labels),
-                                  config.spec.labels, result.errors});
+                                  config.spec.labels, result.errors, result.rejected});
     }
-    // The documents of a config that did validate still count (a hand-made multi-document config).
     for (const store::ObjectRef& ref : store::AllObjects(result.state))
       candidates.push_back({ref, &config, ParseEngineTime(config.created_at)});
   }
@@ -106,7 +106,11 @@ StatusOr<StoreContents> SpecStore::Load() const {
     }
     i = j;
   }
-  contents.cross_reference_errors = crds::CheckCrossReferences(contents.state);
+  // A spec whose config is broken still "exists" for the others: no cascade of "no Site named" errors.
+  std::vector<crds::ObjectKey> rejected;
+  for (const InvalidConfig& invalid : contents.invalid)
+    rejected.insert(rejected.end(), invalid.rejected.begin(), invalid.rejected.end());
+  contents.cross_reference_errors = crds::CheckCrossReferences(contents.state, rejected);
   return contents;
 }
 

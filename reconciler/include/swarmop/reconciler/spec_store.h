@@ -7,7 +7,8 @@
 //
 // What swarmop reads: EVERY config of the swarm whose content looks like a swarmop manifest
 // (crds::LooksLikeSwarmopSpec) or that carries role=spec, so a spec created by hand with
-// `docker config create NAME spec.yaml` (labels or not) counts too. When several configs hold the same
+// `docker config create NAME spec.yaml` (labels or not) counts too. A config holds exactly one manifest
+// (crds::ParseConfigSpec); a multi-document config is reported as invalid. When several configs hold the same
 // Kind/name, the newest (CreatedAt) wins and the others are reported as superseded. A config that does not
 // parse or validate is reported with its name and errors; it never stops the other specs from loading.
 //
@@ -59,6 +60,7 @@ struct StoredSpec {
   std::string name;
   std::string spec_hash;     // ObjectBase::hash of the stored document (the spec part)
   std::string content_hash;  // StoredContentHash
+  std::string document;      // the spec's canonical YAML (what `swarmop export` prints)
   std::string config_id;
   std::string config_name;
   std::string created_at;  // as the engine reports it
@@ -85,7 +87,8 @@ struct InvalidConfig {
   std::string config_name;
   bool owned = false;
   std::map<std::string, std::string> labels;
-  std::vector<crds::Diagnostic> errors;  // file "config:<name>"
+  std::vector<crds::Diagnostic> errors;   // file "config:<name>"
+  std::vector<crds::ObjectKey> rejected;  // the Kind/name it tried to hold, when known
 };
 
 struct StoreContents {
