@@ -48,7 +48,8 @@ std::string RandomPassword() {
   std::string out;
   const char* alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   for (int i = 0; i < 24; ++i) out += alphabet[device() % 57];
-  return out;
+  // Characters the passfile format must escape (':' and '\\') and one the shell must not see ('\'').
+  return out + ":\\'";
 }
 
 }  // namespace

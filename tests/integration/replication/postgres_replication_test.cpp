@@ -133,6 +133,12 @@ std::string CreateTable(const std::string& name) {
 TEST_F(RenderedPostgres, StreamingReplicaFollowsThePrimaryThroughItsSlotAndCatchesUpAfterRestart) {
   ASSERT_NO_FATAL_FAILURE(StartWritable("users-db-cloud"));
   int primary = Port("users-db-cloud");
+  // Over TCP the rendered pg_hba.conf wants the password: without the passfile a client is refused.
+  CommandResult anonymous = RunAsPostgres(pg.Bin("psql") + " -X -h 127.0.0.1 -p " + std::to_string(primary) +
+                                              " -U postgres -d postgres -c 'SELECT 1'",
+                                          "PGPASSFILE=/dev/null");
+  EXPECT_NE(anonymous.exit_code, 0);
+  EXPECT_NE(anonymous.output.find("password"), std::string::npos) << anonymous.output;
   ASSERT_NO_FATAL_FAILURE(RunJob("users-db-cloud", "slots.sql", RenderPhysicalSlotSql(db)));
   ASSERT_NO_FATAL_FAILURE(RunJob("users-db-cloud", "slots.sql", RenderPhysicalSlotSql(db)));  // idempotent
 

@@ -84,8 +84,8 @@ struct MongoStep {
   bool operator==(const MongoStep&) const = default;
 };
 
-// "start member douala", "initiate rs0 v1 (3 members)", "reconfig rs0 to v5: add douala",
-// "stop member yaounde".
+// "start member douala", "initiate rs0 v1 [cloud,douala,yaounde]",
+// "reconfig rs0 v5 [cloud,douala] voters 2", "stop member yaounde".
 std::string ToString(const MongoStep& step);
 // Steps joined by "; ".
 std::string ToString(const std::vector<MongoStep>& steps);
