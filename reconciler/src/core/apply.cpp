@@ -169,13 +169,14 @@ class Applier {
 
   // ------------------------------------------------------------------------------------------ services
   Status CreateService(const engine::ServiceSpec& desired, OperationResult& r) {
-    auto spec = resolver_.Resolve(desired);
-    if (!spec.ok()) return spec.status();
     bool conflict = false;
     Status status = Retrying(r, [&]() -> Status {
+      auto spec = resolver_.Resolve(desired);  // per attempt: a refreshed resolver may know better
+      if (!spec.ok()) return spec.status();
       auto id = engine_.CreateService(*spec);
       if (id.ok()) Wrote(r);
       conflict = id.status().code() == Code::kConflict;
+      ForgetStaleNames(id.status());
       return id.status();
     });
     if (!conflict) return status;
@@ -215,6 +216,7 @@ class Applier {
     spec->raw_spec = have->spec.raw_spec;  // fields swarmop does not model survive the update
     Status status = engine_.UpdateService(have->id, have->version, *spec);
     if (status.ok()) Wrote(r);
+    ForgetStaleNames(status);
     return status;
   }
 
@@ -235,6 +237,12 @@ class Applier {
   }
 
   // ------------------------------------------------------------------------------------------- helpers
+  // The engine keeps listing a removed swarm network for a while (its local copy): when a write says a
+  // referenced object is not found, resolve names afresh on the next attempt.
+  void ForgetStaleNames(const Status& status) {
+    if (!status.ok() && status.message().find("not found") != std::string::npos) resolver_.Refresh();
+  }
+
   Status CountedRemove(OperationResult& r, Status status) {
     if (status.code() == Code::kNotFound) return AlreadyGone(r);
     if (status.ok()) Wrote(r);

@@ -31,6 +31,7 @@ struct Watch {
   std::set<std::string> failures;         // failed/rejected tasks that appeared during the watch
   bool first_poll = true;
   std::optional<Clock::time_point> pending_since;
+  std::optional<Clock::time_point> converged_since;  // running == desired, no new failure, since then
 };
 
 class Watcher {
@@ -63,6 +64,7 @@ class Watcher {
                const std::vector<engine::Task>& tasks, ServiceProgress& p) {
     Watch& watch = watches_[want.spec.name];
     std::string last_error, pending_error;
+    size_t failures_before_poll = watch.failures.size();
     for (const auto& task : tasks) {
       const std::string& state = task.status.state;
       if (task.desired_state == "running" && state == "running") ++p.running;
@@ -81,8 +83,14 @@ class Watcher {
     watch.first_poll = false;
     if (service.spec.mode.kind != engine::ServiceMode::Kind::kReplicated)
       p.desired = p.running;  // global: best effort
-    p.converged =
-        p.running == p.desired && !UpdateInProgress(p.update_state) && !UpdateFailed(p.update_state);
+    bool settled = p.running == p.desired && !UpdateInProgress(p.update_state) &&
+                   !UpdateFailed(p.update_state) && watch.failures.size() == failures_before_poll;
+    if (!settled) {
+      watch.converged_since.reset();
+    } else if (!watch.converged_since) {
+      watch.converged_since = Clock::now();
+    }
+    p.converged = settled && Clock::now() - *watch.converged_since >= options_.stable_for;
     if (UpdateFailed(p.update_state)) {
       std::string message = service.update_status ? service.update_status->message : "";
       p.problem = "update " + p.update_state + (message.empty() ? "" : ": " + message);

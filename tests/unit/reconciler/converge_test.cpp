@@ -18,6 +18,7 @@ ConvergenceOptions Fast() {
   options.timeout = std::chrono::milliseconds(300);
   options.poll_interval = std::chrono::milliseconds(5);
   options.pending_grace = std::chrono::milliseconds(0);
+  options.stable_for = std::chrono::milliseconds(0);
   return options;
 }
 
@@ -61,6 +62,18 @@ TEST(WaitForConvergence, TaskThatKeepsFailingFailsWithItsError) {
   EXPECT_EQ(result.status.code(), Code::kFailedPrecondition);
   EXPECT_THAT(result.status.message(),
               HasSubstr("web-douala: 3 tasks failed; last: task: non-zero exit (1)"));
+}
+
+TEST(WaitForConvergence, ServiceMustStayRunningForTheStabilityWindow) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  ConvergenceOptions options = Fast();
+  options.stable_for = std::chrono::milliseconds(50);
+  int polls = 0;
+  options.progress = [&](const std::vector<ServiceProgress>&) { ++polls; };
+  ConvergenceResult result = WaitForConvergence(fake, services, options);
+  EXPECT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_GT(polls, 2);  // not on the first poll that saw everything running
 }
 
 TEST(WaitForConvergence, PausedUpdateFails) {

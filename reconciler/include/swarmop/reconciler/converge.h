@@ -33,6 +33,9 @@ struct ConvergenceOptions {
   int max_task_failures = 3;
   // A placement failure ("no suitable node") is reported after it persisted this long.
   std::chrono::milliseconds pending_grace{std::chrono::seconds(5)};
+  // A service counts as converged once all its tasks have run this long without a new failure (like the
+  // docker CLI, which waits UpdateConfig.Monitor): a crash-looping task is "running" for a moment too.
+  std::chrono::milliseconds stable_for{std::chrono::seconds(5)};
   std::function<void(const std::vector<ServiceProgress>&)> progress;  // each poll; optional
 };
 
