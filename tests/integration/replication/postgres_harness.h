@@ -40,6 +40,8 @@ class PostgresHarness {
   // command line (they override the rendered listen_addresses = '*').
   CommandResult Start(const std::string& data_dir, const std::string& config_file, int port);
   CommandResult Stop(const std::string& data_dir);
+  // A server started some other way (e.g. by a rendered start script) that teardown must stop too.
+  void Adopt(const std::string& data_dir) { running_.push_back(data_dir); }
   // psql over the unix socket (peer), -At output.
   CommandResult Sql(int port, const std::string& database, const std::string& sql) const;
   std::string SqlValue(int port, const std::string& database, const std::string& sql) const;

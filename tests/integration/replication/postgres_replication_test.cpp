@@ -229,5 +229,51 @@ TEST_F(RenderedPostgres, SubscriberReceivesEachSitesRowsAndThoseWrittenWhileItWa
   Show("the subscriber after its restart", "users-db-cloud", "accounts_audit");
 }
 
+// The replica's rendered start.sh, run for real: the image's gosu and docker-entrypoint.sh are stand-ins
+// (gosu: run the rest; entrypoint: exec postgres on $PGDATA with the instance options), the rest is the
+// rendered text: passfile from the secret, base backup over the slot, standby.signal, config_file.
+TEST_F(RenderedPostgres, ReplicaStartScriptTakesTheBaseBackupAndStartsAStandby) {
+  ASSERT_NO_FATAL_FAILURE(StartWritable("users-db-cloud"));
+  int primary = Port("users-db-cloud");
+  ASSERT_NO_FATAL_FAILURE(RunJob("users-db-cloud", "slots.sql", RenderPhysicalSlotSql(db)));
+  ASSERT_EQ(pg.Sql(primary, "users_db", CreateTable("accounts")).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(Insert("users-db-cloud", "accounts", "cloud", 2));
+
+  int replica = Port("users-db-yaounde");
+  PostgresLayout replica_layout = LayoutOf("users-db-yaounde");
+  replica_layout.passfile = layout.passfile + ".yaounde";  // only the script writes this one
+  PostgresReplicaSetup setup = RenderPostgresReplicaSetup(db, "yaounde", replica_layout);
+  std::string conf = replica_layout.config_dir + "/postgresql.conf";
+  pg.WriteFile(conf, setup.conf);
+  pg.WriteFile(replica_layout.config_dir + "/pg_hba.conf", RenderPostgresHba(db));
+  std::string script = pg.dir() + "/start-users-db-yaounde.sh";
+  pg.WriteFile(script, replication::PostgresStartScript("users-db-yaounde", replica_layout.passfile, conf,
+                                                        setup.basebackup_args));
+  std::string bin = pg.dir() + "/fakebin";
+  pg.WriteFile(bin + "/gosu", "#!/bin/sh\nshift\nexec \"$@\"\n");
+  pg.WriteFile(bin + "/docker-entrypoint.sh",
+               "#!/bin/sh\nshift\nexec " + pg.Bin("postgres") + " -D \"$PGDATA\" \"$@\" -p " +
+                   std::to_string(replica) +
+                   " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + pg.dir() + "\n");
+  RunAsPostgres("chmod 755 " + Quote(bin + "/gosu") + " " + Quote(bin + "/docker-entrypoint.sh"));
+  std::string data = Data("users-db-yaounde");
+  CommandResult started = RunAsPostgres("sh " + Quote(script) + " > " + Quote(data + ".log") + " 2>&1 &",
+                                        "PATH=" + Quote(bin) + ":$PATH PGDATA=" + Quote(data) +
+                                            " POSTGRES_PASSWORD_FILE=" + Quote(pg.password_file()));
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  pg.Adopt(data);
+
+  EXPECT_EQ(pg.WaitFor(replica, "postgres", "SELECT pg_is_in_recovery()", "t", 60), "t") << pg.Log(data);
+  EXPECT_EQ(pg.WaitFor(replica, "users_db", "SELECT count(*) FROM accounts", "2"), "2") << pg.Log(data);
+  ASSERT_NO_FATAL_FAILURE(Insert("users-db-cloud", "accounts", "cloud", 1));
+  EXPECT_EQ(pg.WaitFor(replica, "users_db", "SELECT count(*) FROM accounts", "3"), "3") << pg.Log(data);
+  EXPECT_EQ(
+      pg.SqlValue(primary, "postgres",
+                  "SELECT active FROM pg_replication_slots WHERE slot_name = 'replica_users_db_yaounde'"),
+      "t");
+  EXPECT_EQ(RunAsPostgres("stat -c %a " + Quote(replica_layout.passfile)).output, "600\n");
+  Show("the replica started by its rendered start.sh", "users-db-yaounde", "accounts");
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler
