@@ -1,5 +1,7 @@
 // SQL for replication slots, publications and subscriptions. Every script is idempotent: a job may run it
 // again (a retry, a re-render) without error or effect.
+#include <set>
+
 #include "postgres_internal.h"
 
 namespace swarmop::reconciler {
@@ -15,6 +17,37 @@ std::string TableList(const std::vector<std::string>& tables) {
   std::string out;
   for (const auto& table : tables) out += (out.empty() ? "" : ", ") + QuoteQualifiedName(table);
   return out;
+}
+
+// CREATE SUBSCRIPTION creates the publisher's slot and so cannot run inside a transaction (a DO block):
+// psql's \gexec runs the statement the query yields, which it yields only when the subscription is missing.
+std::string CreateSubscriptionIfMissing(const std::string& name, const std::string& conninfo,
+                                        const std::string& publications) {
+  std::string create = "CREATE SUBSCRIPTION " + QuoteIdentifier(name) + " CONNECTION " +
+                       QuoteLiteral(conninfo) + " PUBLICATION " + publications;
+  return "SELECT " + QuoteLiteral(create) +
+         "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = " + QuoteLiteral(name) +
+         ")\n\\gexec\n";
+}
+
+// A subscription made before its publication existed (the jobs run in any order) has no tables, and would
+// never get them: REFRESH picks up the published tables, and the job fails (and is retried) until all of
+// them are there. Also converges when the table list changes.
+std::string RefreshAndRequireTables(const std::string& name, size_t table_count) {
+  std::string count = std::to_string(table_count);
+  return "SELECT " + QuoteLiteral("ALTER SUBSCRIPTION " + QuoteIdentifier(name) + " REFRESH PUBLICATION") +
+         "\n\\gexec\n"
+         "DO $swarmop$\nBEGIN\n"
+         "  IF (SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid\n"
+         "      WHERE s.subname = " +
+         QuoteLiteral(name) + ") < " + count +
+         " THEN\n"
+         "    RAISE EXCEPTION 'swarmop: subscription % has not got its % tables yet (publication "
+         "missing?)', " +
+         QuoteLiteral(name) + ", " + count +
+         ";\n"
+         "  END IF;\n"
+         "END\n$swarmop$;\n";
 }
 
 std::string CreatePublicationIfMissing(const crds::Publication& pub) {
@@ -63,23 +96,18 @@ std::string RenderSubscriptionSql(const crds::Replication& replication, std::str
   std::string out = Header(replication, "subscription to the publications at " + site);
   if (!replication.spec.logical) return out;
   std::string publications;
+  std::set<std::string> tables;
   for (const auto& pub : replication.spec.logical->publications) {
-    if (pub.site == site) publications += (publications.empty() ? "" : ", ") + QuoteIdentifier(pub.name);
+    if (pub.site != site) continue;
+    publications += (publications.empty() ? "" : ", ") + QuoteIdentifier(pub.name);
+    tables.insert(pub.tables.begin(), pub.tables.end());
   }
   if (publications.empty()) return out;
   std::string name = SubscriptionName(replication, site);
   std::string conninfo = Conninfo(layout.EndpointOf(PublisherServiceName(replication, site)), layout,
                                   "dbname=" + PostgresDatabaseName(replication));
-  std::string create = "CREATE SUBSCRIPTION " + QuoteIdentifier(name) + " CONNECTION " +
-                       QuoteLiteral(conninfo) + " PUBLICATION " + publications;
-  // CREATE SUBSCRIPTION creates the publisher's slot and so cannot run inside a transaction (a DO block):
-  // psql's \gexec runs the statement the query yields, which it yields only when the subscription is missing.
-  out += "SELECT " + QuoteLiteral(create) +
-         "\n"
-         "  WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = " +
-         QuoteLiteral(name) +
-         ")\n"
-         "\\gexec\n";
+  out += CreateSubscriptionIfMissing(name, conninfo, publications);
+  out += RefreshAndRequireTables(name, tables.size());
   return out;
 }
 

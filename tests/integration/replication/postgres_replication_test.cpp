@@ -93,12 +93,15 @@ class RenderedPostgres : public ::testing::Test {
   }
 
   // Runs a rendered SQL file through the rendered job script over TCP with the password (as a Swarm job).
-  void RunJob(const std::string& service, const std::string& name, const std::string& sql) {
+  CommandResult TryJob(const std::string& service, const std::string& name, const std::string& sql) {
     std::string file = pg.dir() + "/" + name;
     pg.WriteFile(file, sql);
-    CommandResult ran = RunAsPostgres("sh " + Quote(pg.dir() + "/psql-job.sh") + " 127.0.0.1 " +
-                                          std::to_string(Port(service)) + " users_db " + Quote(file),
-                                      "SWARMOP_PASSWORD_FILE=" + Quote(pg.password_file()));
+    return RunAsPostgres("sh " + Quote(pg.dir() + "/psql-job.sh") + " 127.0.0.1 " +
+                             std::to_string(Port(service)) + " users_db " + Quote(file),
+                         "SWARMOP_PASSWORD_FILE=" + Quote(pg.password_file()));
+  }
+  void RunJob(const std::string& service, const std::string& name, const std::string& sql) {
+    CommandResult ran = TryJob(service, name, sql);
     ASSERT_EQ(ran.exit_code, 0) << name << ":\n" << sql << "\n" << ran.output;
   }
 
@@ -189,6 +192,11 @@ TEST_F(RenderedPostgres, SubscriberReceivesEachSitesRowsAndThoseWrittenWhileItWa
     // Schema is not replicated: the application's migrations create the table everywhere.
     ASSERT_EQ(pg.Sql(Port(service), "users_db", CreateTable("accounts_audit")).exit_code, 0);
   }
+  // Jobs run in any order: subscribing before the site has published fails (and is retried by Swarm).
+  CommandResult early =
+      TryJob("users-db-cloud", "subscription-yaounde.sql", RenderSubscriptionSql(db, "yaounde", layout));
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_NE(early.output.find("has not got its 1 tables yet"), std::string::npos) << early.output;
   for (const char* site : {"douala", "yaounde"}) {
     std::string publisher = std::string("users-db-") + site + "-local";
     std::string pub_sql = RenderPublicationSql(db, site);

@@ -115,7 +115,15 @@ TEST_F(UsersDb, SubscriptionIsNamedPerSiteAndCreatedOutsideATransaction) {
       "  WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'sub_users_db_yaounde')\n"
       "\\gexec\n"))
       << sql;
-  EXPECT_FALSE(Contains(sql, "DO $"));
+  EXPECT_LT(sql.find("CREATE SUBSCRIPTION"), sql.find("DO $"));  // not inside the DO block
+}
+
+TEST_F(UsersDb, SubscriptionPicksUpTablesPublishedLaterAndFailsUntilItHasThemAll) {
+  std::string sql = RenderSubscriptionSql(db, "douala");
+  EXPECT_TRUE(
+      Contains(sql, "SELECT 'ALTER SUBSCRIPTION \"sub_users_db_douala\" REFRESH PUBLICATION'\n\\gexec\n"))
+      << sql;
+  EXPECT_TRUE(Contains(sql, "WHERE s.subname = 'sub_users_db_douala') < 1 THEN\n    RAISE EXCEPTION")) << sql;
 }
 
 TEST_F(UsersDb, NamesAreSanitisedIdentifiers) {
