@@ -16,6 +16,8 @@
 
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/apply.h"
+#include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/failover.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
@@ -63,6 +65,44 @@ crds::DesiredState StretchedEstate() {
                    Site("douala", "yaounde", crds::SiteRole::kEdge),
                    Site("yaounde", "douala", crds::SiteRole::kEdge)};
   return desired;
+}
+
+crds::Service SleepService(const std::string& name, crds::FailoverPolicy policy) {
+  crds::Service service;
+  service.metadata.name = name;
+  service.spec.image = "local/busybox:1";
+  service.spec.command = {"sleep", "3600"};
+  service.spec.failover = policy;
+  service.spec.sites["douala"].replicas = 1;
+  service.spec.sites["yaounde"].replicas = 1;
+  return service;
+}
+
+// douala/yaounde partners with a takeover Service (api) and a stay Service (front) at both.
+crds::DesiredState StretchedEstateWithServices() {
+  crds::DesiredState desired = StretchedEstate();
+  desired.services = {SleepService("api", crds::FailoverPolicy::kTakeover),
+                      SleepService("front", crds::FailoverPolicy::kStay)};
+  return desired;
+}
+
+// Plans and applies `desired` on the real swarm, as the controller would.
+Status Converge(engine::Engine& engine, const crds::DesiredState& desired) {
+  auto planned = reconciler::PlanEstate(engine, desired);
+  if (!planned.ok()) return planned.status();
+  return reconciler::ApplyPlan(engine, planned->plan).FirstError();
+}
+
+// Replicas the swarm service asks for, and how many of its tasks run.
+std::pair<uint64_t, int> ReplicasAndRunning(engine::Engine& engine, const std::string& service) {
+  auto inspected = engine.InspectService(service);
+  if (!inspected.ok()) return {0, -1};
+  auto tasks = engine.ListTasks({service, "running", std::nullopt, {}});
+  int running = 0;
+  if (tasks.ok()) {
+    for (const auto& task : *tasks) running += task.status.state == "running" ? 1 : 0;
+  }
+  return {inspected->spec.mode.replicas, running};
 }
 
 // ------------------------------------------------------------------------------------ stretched layout
@@ -122,12 +162,30 @@ TEST_F(StretchedSites, AllManagersInTheCloudIsALayoutThatCannotSurviveTheLossOfT
   for (const auto& warning : placement.warnings) std::cout << "[quorum] " << warning << "\n";
 }
 
+// Waits until `service` asks for `replicas` and runs that many tasks; returns the seconds it took.
+std::optional<double> WaitRunning(engine::Engine& engine, const std::string& service, uint64_t replicas,
+                                  std::chrono::seconds limit) {
+  auto start = SteadyClock::now();
+  while (SteadyClock::now() - start < limit) {
+    auto [want, running] = ReplicasAndRunning(engine, service);
+    if (want == replicas && running == static_cast<int>(replicas)) return Seconds(SteadyClock::now() - start);
+    std::this_thread::sleep_for(250ms);
+  }
+  return std::nullopt;
+}
+
 // Partition douala: its node goes down (Unreachable), yaounde stays Ready; with a short grace the
-// failover machine starts a failover; heal: Ready again and, after the hold-down, a failback.
+// failover machine starts a failover and the takeover Service's yaounde copy runs douala's replica too
+// (the stay Service does not move; api-douala stays in place); heal: Ready again and, after the
+// hold-down, a failback that returns yaounde to its own replicas.
 TEST_F(StretchedSites, APartitionedSiteBecomesUnreachableFailsOverAndComesBack) {
   reconciler::SiteHealthTracker tracker;
   reconciler::FailoverTracker failover({5s, 3s});
-  crds::DesiredState desired = StretchedEstate();
+  crds::DesiredState desired = StretchedEstateWithServices();
+  ASSERT_TRUE(Converge(*manager_, desired).ok()) << Converge(*manager_, desired).ToString();
+  for (const char* service : {"api-douala", "api-yaounde", "front-douala", "front-yaounde"}) {
+    ASSERT_TRUE(WaitRunning(*manager_, service, 1, 60s)) << service << " never ran";
+  }
   std::vector<reconciler::FailoverEvent> events;
   auto observe_all = [&] {
     std::vector<reconciler::SiteHealth> health;
@@ -165,6 +223,19 @@ TEST_F(StretchedSites, APartitionedSiteBecomesUnreachableFailsOverAndComesBack) 
   EXPECT_EQ(events[0].partner, "yaounde");
   EXPECT_EQ(failover.Active(), (std::vector<reconciler::ActiveFailover>{{"douala", "yaounde"}}));
 
+  auto adjusted = reconciler::ApplyFailover(desired, failover.Active());
+  ASSERT_EQ(adjusted.effects.size(), 1u);
+  std::cout << "[takeover] " << adjusted.effects[0].ToString() << std::endl;
+  auto takeover_start = SteadyClock::now();
+  Status applied = Converge(*manager_, adjusted.desired);
+  ASSERT_TRUE(applied.ok()) << applied.ToString();
+  auto took = WaitRunning(*manager_, "api-yaounde", 2, 60s);
+  ASSERT_TRUE(took) << "api-yaounde never ran 2 tasks";
+  Measure("FailoverStarted -> api-yaounde runs douala's replica too",
+          Seconds(SteadyClock::now() - takeover_start));
+  EXPECT_EQ(ReplicasAndRunning(*manager_, "front-yaounde").first, 1u) << "a stay Service moved";
+  EXPECT_EQ(ReplicasAndRunning(*manager_, "api-douala").first, 1u) << "the dark site's service was changed";
+
   std::optional<double> ready_after, failback_after;
   while (SteadyClock::now() - healed < 60s && !failback_after) {
     auto health = observe_all();
@@ -180,6 +251,10 @@ TEST_F(StretchedSites, APartitionedSiteBecomesUnreachableFailsOverAndComesBack) 
   Measure("heal -> FailbackStarted (hold-down 3 s)", *failback_after);
   EXPECT_EQ(events[1].kind, reconciler::FailoverEventKind::kFailbackStarted);
   EXPECT_TRUE(failover.Active().empty());
+  applied = Converge(*manager_, reconciler::ApplyFailover(desired, failover.Active()).desired);
+  ASSERT_TRUE(applied.ok()) << applied.ToString();
+  EXPECT_TRUE(WaitRunning(*manager_, "api-yaounde", 1, 60s)) << "api-yaounde did not return to 1 replica";
+  EXPECT_TRUE(WaitRunning(*manager_, "api-douala", 1, 60s)) << "api-douala does not run again";
   auto douala = tracker.Get("douala");
   ASSERT_TRUE(douala);
   EXPECT_EQ(douala->reading.state, SiteHealthState::kReady);
