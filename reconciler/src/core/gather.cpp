@@ -8,6 +8,13 @@
 namespace swarmop::reconciler {
 namespace {
 
+// The spec store keeps specs as configs labelled managed-by=swarmop too (role=spec): they are swarmop's, but
+// not rendered objects, so a plan must never see (and prune) them.
+bool IsSpecStoreObject(const engine::Labels& object_labels) {
+  auto it = object_labels.find(labels::kRole);
+  return it != object_labels.end() && it->second == labels::kRoleSpec;
+}
+
 engine::ListFilter OwnedFilter() {
   return engine::ListFilter::Labels({{labels::kManagedBy, labels::kManagerName}});
 }
@@ -61,7 +68,9 @@ Status GatherConfigs(engine::Engine& engine, const RenderedState& desired, Actua
   auto owned = engine.ListConfigs(OwnedFilter());
   if (!owned.ok()) return owned.status().WithContext("listing swarmop's configs");
   for (auto& config : *owned) {
-    if (labels::IsOwned(config.spec.labels)) out.configs.push_back(std::move(config));
+    if (labels::IsOwned(config.spec.labels) && !IsSpecStoreObject(config.spec.labels)) {
+      out.configs.push_back(std::move(config));
+    }
   }
   std::set<std::string> external = ExternalConfigNames(desired);
   if (external.empty()) return Status::Ok();

@@ -228,6 +228,8 @@ struct Planner {
   void AddRemoval(ObjectKind object, const std::string& name, const std::string& id, const engine::Labels& l,
                   int phase) {
     if (!labels::IsOwned(l)) return;  // never: the lists above hold owned objects only; be sure anyway
+    auto role = l.find(labels::kRole);
+    if (role != l.end() && role->second == labels::kRoleSpec) return;  // a stored spec, not a rendered object
     Operation op = Base(OpKind::kRemove, object, name, OwnerFromLabels(l), phase);
     op.site = LabelOr(l, labels::kSite);
     op.actual_id = id;

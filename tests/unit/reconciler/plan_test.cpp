@@ -185,6 +185,20 @@ TEST(ComputePlan, PruneOffKeepsWhatNoSpecWants) {
   EXPECT_TRUE(PlanEstate(fake, desired, options)->plan.empty());
 }
 
+TEST(ComputePlan, SpecStoreConfigsAreNeverPruned) {
+  FakeEngine fake;
+  crds::DesiredState desired = TwoSiteEstate();
+  ASSERT_TRUE(Converge(fake, desired).ok());
+  fake.AddConfig(engine::ConfigSpec{"swarmop-spec-service-api-0123456789ab",
+                                    {{labels::kManagedBy, labels::kManagerName},
+                                     {labels::kRole, labels::kRoleSpec},
+                                     {labels::kKind, "Service"},
+                                     {labels::kName, "api"}},
+                                    "kind: Service",
+                                    ""});
+  EXPECT_EQ(ToString(PlanOf(fake, desired)), "");
+}
+
 TEST(ComputePlan, MissingSecretIsWarnedBeforeAnyWrite) {
   FakeEngine fake;
   crds::DesiredState desired = TwoSiteEstate();
