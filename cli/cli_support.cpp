@@ -1,0 +1,128 @@
+#include "cli_support.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "swarmop/reconciler/spec_store.h"
+
+namespace swarmop::cli {
+
+void Fail(int code, const std::string& message) {
+  std::cerr << "swarmop: " << message << "\n";
+  throw CommandExit{code};
+}
+
+void FailOnEngineError(const Status& status, const std::string& context) {
+  Fail(kExitError, context + ": " + status.message());
+}
+
+std::unique_ptr<engine::Engine> ConnectFromEnvironment() {
+  auto endpoint = engine::EndpointFromEnvironment();
+  if (!endpoint.ok()) Fail(kExitError, "DOCKER_HOST: " + endpoint.status().message());
+  auto connected = engine::Connect(*endpoint);
+  if (!connected.ok()) {
+    // engine-client's message already names the address and the usual fix; add them only when it does not.
+    const std::string& message = connected.status().message();
+    if (message.find(endpoint->ToString()) != std::string::npos) Fail(kExitError, message);
+    Fail(kExitError, "cannot reach the Docker engine at " + endpoint->ToString() + ": " + message +
+                         " (is dockerd running there? set DOCKER_HOST to a swarm manager)");
+  }
+  return std::move(connected).value();
+}
+
+std::string EnvironmentName(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("SWARMOP_ENV");
+  return env == nullptr ? std::string() : std::string(env);
+}
+
+std::vector<crds::SourceFile> ReadSourcesOrFail(const std::vector<std::string>& paths) {
+  auto sources = crds::ReadSources(paths);
+  if (!sources.ok()) Fail(kExitError, sources.status().message());
+  if (sources->empty()) Fail(kExitError, "no manifests (*.yaml, *.yml) found in the given paths");
+  return std::move(sources).value();
+}
+
+std::string ErrorSummary(const std::vector<crds::Diagnostic>& errors) {
+  std::set<std::string> files;
+  for (const crds::Diagnostic& d : errors) files.insert(d.file);
+  auto plural = [](size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  return plural(errors.size(), "error") + " in " + plural(files.size(), "file");
+}
+
+void PrintDiagnostics(const std::vector<crds::Diagnostic>& errors) {
+  std::cerr << crds::FormatDiagnostics(errors) << ErrorSummary(errors) << "\n";
+}
+
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
+    }
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+std::string FormatAge(const std::string& engine_time, std::chrono::system_clock::time_point now) {
+  auto when = reconciler::ParseEngineTime(engine_time);
+  if (!when) return "?";
+  const auto seconds =
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(now - *when).count());
+  if (seconds < 120) return std::to_string(seconds) + "s";
+  if (seconds < 2 * 3600) return std::to_string(seconds / 60) + "m";
+  if (seconds < 48 * 3600) return std::to_string(seconds / 3600) + "h";
+  return std::to_string(seconds / 86400) + "d";
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  // A sequence of <number><unit>, units ms, s, m, h: "1h30m", "90s", "500ms".
+  std::chrono::milliseconds total{0};
+  size_t pos = 0;
+  if (text.empty()) return std::nullopt;
+  while (pos < text.size()) {
+    size_t digits_end = pos;
+    while (digits_end < text.size() && std::isdigit(static_cast<unsigned char>(text[digits_end])))
+      ++digits_end;
+    if (digits_end == pos) return std::nullopt;
+    const int64_t value = std::stoll(text.substr(pos, digits_end - pos));
+    size_t unit_end = digits_end;
+    while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) ++unit_end;
+    const std::string unit = text.substr(digits_end, unit_end - digits_end);
+    if (unit == "ms") {
+      total += std::chrono::milliseconds(value);
+    } else if (unit == "s" || unit.empty()) {
+      total += std::chrono::seconds(value);
+    } else if (unit == "m") {
+      total += std::chrono::minutes(value);
+    } else if (unit == "h") {
+      total += std::chrono::hours(value);
+    } else {
+      return std::nullopt;
+    }
+    pos = unit_end;
+  }
+  return total;
+}
+
+OutputFormat ParseOutputFormat(const std::string& text) {
+  if (text == "table" || text == "wide" || text.empty()) return OutputFormat::kTable;
+  if (text == "yaml") return OutputFormat::kYaml;
+  if (text == "json") return OutputFormat::kJson;
+  Fail(kExitError, "unknown output format '" + text + "': use table, yaml or json");
+}
+
+}  // namespace swarmop::cli

@@ -1,0 +1,61 @@
+// What the subcommands share: exit codes, one-line errors, connecting to the engine, reading manifests,
+// printing tables and ages. Output goes to stdout; errors and diagnostics to stderr.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "swarmop/base/status.h"
+#include "swarmop/crds/diagnostic.h"
+#include "swarmop/crds/load.h"
+#include "swarmop/engine/engine.h"
+
+namespace swarmop::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // validation error, diff has changes, not converged
+inline constexpr int kExitError = 2;   // usage or engine error
+
+// Thrown by a command to end the program with `code`; main() catches it. The message is already printed.
+struct CommandExit {
+  int code;
+};
+
+// Prints "swarmop: <message>" on stderr (one line) and throws CommandExit{code}.
+[[noreturn]] void Fail(int code, const std::string& message);
+// Fail(kExitError, context + ": " + status message).
+[[noreturn]] void FailOnEngineError(const Status& status, const std::string& context);
+
+// Connects to the engine DOCKER_HOST & co. name. Unreachable: one line naming the address and the likely
+// fix, exit 2.
+std::unique_ptr<engine::Engine> ConnectFromEnvironment();
+
+// The --env flag, or SWARMOP_ENV when the flag is empty.
+std::string EnvironmentName(const std::string& flag);
+
+// crds::ReadSources, exiting 2 with one line on an unreadable path.
+std::vector<crds::SourceFile> ReadSourcesOrFail(const std::vector<std::string>& paths);
+
+// Prints diagnostics to stderr, one per line, then "2 errors in 1 file".
+void PrintDiagnostics(const std::vector<crds::Diagnostic>& errors);
+// "1 error in 1 file", "3 errors in 2 files".
+std::string ErrorSummary(const std::vector<crds::Diagnostic>& errors);
+
+// Rows -> columns padded to their widest cell, three spaces apart; the first row is the header.
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+
+// "45s", "12m", "3h", "5d" since `engine_time` (an engine RFC 3339 timestamp); "?" when malformed.
+std::string FormatAge(const std::string& engine_time,
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// "90s", "2m", "1h30m", "500ms" -> milliseconds; nullopt when malformed.
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text);
+
+enum class OutputFormat { kTable, kYaml, kJson };
+// "table" | "yaml" | "json"; exits 2 otherwise.
+OutputFormat ParseOutputFormat(const std::string& text);
+
+}  // namespace swarmop::cli

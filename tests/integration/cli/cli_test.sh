@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The swarmop command line against the private swarm (tests/testbed/). Reads SWARMOP_TEST_DOCKER_HOST and
+# FAILS when it is unset. Removes the spec configs it stores (and every spec config, before and after: the
+# store reads all of them, so run it against a disposable swarm only).
+#
+#   cli_test.sh SWARMOP_BINARY REPO_ROOT
+set -uo pipefail
+
+SWARMOP=$1
+ROOT=$2
+[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
+export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
+unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION
+DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+OUT=$(mktemp -d /tmp/swarmop-cli-test.XXXXXX)
+
+passed=0
+failed=0
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+# run NAME ARGS...: runs swarmop, keeps stdout/stderr/exit code in $OUT/NAME.{out,err,rc}
+run() {
+  local name=$1; shift
+  "$SWARMOP" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+  echo $? >"$OUT/$name.rc"
+}
+rc() { cat "$OUT/$1.rc"; }
+has() { grep -q -- "$2" "$OUT/$1"; }
+lines() { wc -l <"$OUT/$1"; }
+
+remove_spec_configs() {
+  "$DOCKER" config ls -q --filter label=io.swarmop.role=spec | xargs -r "$DOCKER" config rm >/dev/null 2>&1 || true
+  "$DOCKER" config rm hand-made-web >/dev/null 2>&1 || true
+}
+# What `apply` rendered (services, then the configs and networks they used).
+remove_rendered() {
+  "$DOCKER" service ls -q --filter label=io.swarmop.managed-by=swarmop | xargs -r "$DOCKER" service rm >/dev/null 2>&1
+  sleep 2
+  "$DOCKER" config ls -q --filter label=io.swarmop.owner-kind | xargs -r "$DOCKER" config rm >/dev/null 2>&1
+  "$DOCKER" network ls -q --filter label=io.swarmop.managed-by=swarmop | xargs -r "$DOCKER" network rm >/dev/null 2>&1
+  true
+}
+cleanup() { remove_rendered; remove_spec_configs; rm -rf "$OUT"; }
+trap cleanup EXIT
+remove_spec_configs
+
+# --- engine info
+run info engine info
+check "engine info exits 0" test "$(rc info)" = 0
+check "engine info names the swarm as active" has info.out "Swarm: *active"
+check "engine info lists the node and its state" has info.out "ready"
+check "engine info shows the negotiated API version" has info.out "API: *1\.[0-9]"
+
+DOCKER_HOST=unix:///nonexistent/docker.sock run noengine engine info
+check "unreachable engine exits 2" test "$(rc noengine)" = 2
+check "unreachable engine: one line" test "$(lines noengine.err)" = 1
+check "unreachable engine: the line names the address" has noengine.err "unix:///nonexistent/docker.sock"
+
+# --- validate (no engine)
+DOCKER_HOST=unix:///nonexistent/docker.sock run validate validate -f "$ROOT/manifests/reference"
+check "validate of the reference manifests exits 0" test "$(rc validate)" = 0
+check "validate prints the count" has validate.err "specs valid"
+printf 'apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: x}\nspec: {image: y, sites: {nowhere: {replicas: two}}}\n' >"$OUT/bad.yaml"
+run invalid validate -f "$OUT/bad.yaml"
+check "validate of a broken manifest exits 1" test "$(rc invalid)" = 1
+check "validate names file and line" has invalid.err "bad.yaml:4"
+check "validate sums up" has invalid.err "in 1 file"
+
+# --- apply (stores specs; the reference images cannot be pulled, storing does not need them)
+run apply apply -f "$ROOT/manifests/reference"
+check "apply of the reference stores the specs" has apply.out "Site/douala stored (config swarmop-site-douala-"
+check "apply of the reference exits 0 or 1 (images cannot be pulled here), never 2" test "$(rc apply)" != 2
+run apply2 apply -f "$ROOT/manifests/reference"
+check "a second apply says unchanged" has apply2.out "Service/identity-api unchanged"
+check "a second apply stores nothing" bash -c "! grep -q ' stored (config' '$OUT/apply2.out'"
+
+run get get
+check "get exits 0" test "$(rc get)" = 0
+check "get lists Site/douala" bash -c "grep -qE '^Site +douala +[0-9a-f]{10} +swarmop-site-douala-' '$OUT/get.out'"
+check "get lists Service identity-api" has get.out "identity-api"
+run get_services get services
+check "get services lists only services" bash -c "! grep -q '^Site' '$OUT/get_services.out' && grep -q '^Service' '$OUT/get_services.out'"
+run get_one get service/identity-api -o yaml
+check "get KIND/NAME -o yaml prints the canonical document" has get_one.out "name: identity-api"
+run get_json get sites -o json
+check "get -o json is JSON" bash -c "python3 -m json.tool '$OUT/get_json.out' >/dev/null"
+
+# --- hand-made spec (docker config create)
+printf 'apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: hand-web}\nspec: {image: local/busybox:1, sites: {douala: {replicas: 1}}}\n' \
+  | "$DOCKER" config create hand-made-web - >/dev/null
+run get_hand get service hand-web
+check "a hand-made config shows in get" has get_hand.out "hand-made-web (hand-made)"
+
+# --- export
+run export export
+check "export prints every stored spec" test "$(grep -c '^kind:' "$OUT/export.out")" -ge 6
+check "export is valid for validate" bash -c "'$SWARMOP' validate -f - <'$OUT/export.out' 2>/dev/null"
+
+# --- delete
+run delete delete service/identity-api
+check "delete exits 0" test "$(rc delete)" = 0
+check "delete says pruning happens on the next apply" has delete.out "next"
+run get_deleted get service identity-api
+check "a deleted spec is gone" test "$(rc get_deleted)" = 1
+run delete_hand delete service hand-web
+check "delete of a hand-made spec exits 1 and leaves it" test "$(rc delete_hand)" = 1
+check "delete of a hand-made spec says why" has delete_hand.err "not swarmop's"
+
+# --- usage
+run usage get pods
+check "unknown kind exits 2" test "$(rc usage)" = 2
+run run_stub run --help
+check "run is registered" test "$(rc run_stub)" = 0
+
+echo "cli_test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
