@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# swarmop demo (SKELETON): starts a private swarm (tests/testbed/testbed.sh) unless DOCKER_HOST names one,
-# shows what swarmop sees of the engine, then lists the swarm's services.
+# swarmop demo: starts a private 3-node swarm (tests/testbed/testbed.sh: nodes cloud, douala, yaounde labelled
+# site=<name>) unless DOCKER_HOST names one, shows what swarmop sees of the engine, applies manifests/demo (the
+# reference sites with services built on the one image the test bed has, local/busybox:1: no registry here)
+# and waits for it to converge, lists the stored specs and the swarm's services, then shows that a second
+# apply changes nothing.
 #
 #   scripts/demo.sh BUILD_DIR [--keep]
 #     --keep   leave the private swarm running afterwards (prints how to reach it and tear it down)
@@ -47,21 +50,35 @@ trap 'exit 143' TERM
 if [ -n "${DOCKER_HOST:-}" ]; then
   step "using the engine DOCKER_HOST names: $DOCKER_HOST (no private swarm started)"
 else
-  step "starting a private swarm (tests/testbed/testbed.sh up)"
+  step "starting a private 3-node swarm (tests/testbed/testbed.sh up --nodes 3)"
   BED_DIR=$(mktemp -d /tmp/swarmop-testbed.XXXXXX)
-  eval "$("$TESTBED" up --dir "$BED_DIR")"   # exports DOCKER_HOST for swarmop and the docker CLI
+  eval "$("$TESTBED" up --nodes 3 --dir "$BED_DIR")"   # exports DOCKER_HOST for swarmop and the docker CLI
 fi
 
 step "swarmop engine info"
 "$SWARMOP" engine info
 
-# ---------------------------------------------------------------------------------------------------------
-# TODO(demo): apply the reference estate once `swarmop apply` exists, and show it converge:
-#   step "swarmop apply -f manifests/ --wait"
-#   "$SWARMOP" apply -f "$ROOT/manifests/" --wait
-# ---------------------------------------------------------------------------------------------------------
+MANIFESTS=$ROOT/manifests/demo
+
+step "swarmop validate -f manifests/demo"
+"$SWARMOP" validate -f "$MANIFESTS"
+
+step "swarmop diff -f manifests/demo (exit 1: there is something to do)"
+"$SWARMOP" diff -f "$MANIFESTS" || true
+
+step "swarmop apply -f manifests/demo --wait"
+"$SWARMOP" apply -f "$MANIFESTS" --wait --timeout 3m
+
+step "swarmop get"
+"$SWARMOP" get
 
 step "docker service ls"
 "$DOCKER" service ls
+
+step "docker service ps web-douala (pinned to the douala node)"
+"$DOCKER" service ps --format '{{.Name}}  {{.Node}}  {{.CurrentState}}' web-douala
+
+step "swarmop apply again: nothing changes (zero writes)"
+"$SWARMOP" apply -f "$MANIFESTS"
 
 step "demo done"
