@@ -33,7 +33,8 @@ Plan KeyPlan(const Plan& full, const Request& key, const SpecProblems& problems)
   return plan;
 }
 
-// "api-douala 1/2" for each of the key's services whose tasks are not all running yet.
+// The key's services whose tasks are not all running yet ("api-douala, api-yaounde"). Names only: the
+// message lands in a label, and counts would rewrite it at every task start.
 std::string PendingTasks(const PlanResult& planned, const Request& key) {
   std::string pending;
   for (const DesiredService& desired : planned.desired.services) {
@@ -43,8 +44,8 @@ std::string PendingTasks(const PlanResult& planned, const Request& key) {
       const engine::ServiceStatus& s = *actual.service_status;
       if (s.running_tasks >= s.desired_tasks) continue;
       if (!pending.empty()) pending += ", ";
-      pending +=
-          actual.spec.name + " " + std::to_string(s.running_tasks) + "/" + std::to_string(s.desired_tasks);
+      pending += actual.spec.name;
+      VLOG(1) << actual.spec.name << ": " << s.running_tasks << "/" << s.desired_tasks << " tasks running";
     }
   }
   return pending;
