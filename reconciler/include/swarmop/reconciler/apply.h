@@ -28,8 +28,9 @@ struct ApplyOptions {
   std::chrono::milliseconds retry_backoff{100};  // doubled per attempt
   // How long removing a network waits while it is still in use by tasks that are shutting down.
   std::chrono::milliseconds release_wait{std::chrono::seconds(30)};
-  std::function<void(const std::string&)>
-      on_event;  // progress lines ("updated service api-douala"); optional
+  // Progress lines ("done: update service api-douala"); optional. Called from the worker threads of a phase,
+  // possibly at the same time: the callback must be thread-safe.
+  std::function<void(const std::string&)> on_event;
 };
 
 struct OperationResult {
