@@ -8,6 +8,7 @@ BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 command -v bc >/dev/null || "$ROOT/scripts/install-deps.sh" bc
 for b in "$BUILD"/bench/bench_*; do
   [ -x "$b" ] || continue
+  [ "$(basename "$b")" = bench_steady_state ] && continue  # needs an engine: bench/steady_state.sh runs it
   printf '\n==> %s\n' "$(basename "$b")"
   "$b"
 done
