@@ -1,5 +1,8 @@
 // SpecStore::Load: every config of the swarm that holds a spec, sorted into winners, superseded, invalid.
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <tuple>
 
 #include "store/desired_objects.h"
@@ -10,11 +13,14 @@
 namespace swarmop::reconciler {
 namespace {
 
+struct CanonicalDocument;
+
 // One parsed object and the config it came from.
 struct Candidate {
   store::ObjectRef ref;
   const engine::Config* config;
   std::optional<std::chrono::system_clock::time_point> created;
+  const CanonicalDocument* document;
 };
 
 bool IsLabelledSpec(const engine::Config& config) {
@@ -31,13 +37,19 @@ bool NewerFirst(const Candidate& a, const Candidate& b) {
   return key(a) > key(b);
 }
 
-StoredSpec ToStoredSpec(const Candidate& c) {
+// The canonical YAML of an object and its sha256, computed once per parsed config.
+struct CanonicalDocument {
+  std::string yaml;
+  std::string sha256;
+};
+
+StoredSpec ToStoredSpec(const Candidate& c, const CanonicalDocument& document) {
   StoredSpec spec;
   spec.kind = c.ref.kind;
   spec.name = c.ref.object->name();
   spec.spec_hash = c.ref.object->hash;
-  spec.document = crds::ToCanonicalYaml(*c.ref.object);
-  spec.content_hash = crds::Sha256Hex(spec.document);
+  spec.document = document.yaml;
+  spec.content_hash = document.sha256;
   spec.config_id = c.config->id;
   spec.config_name = c.config->spec.name;
   spec.created_at = c.config->created_at;
@@ -54,6 +66,31 @@ SupersededConfig ToSuperseded(const Candidate& c, const Candidate& winner) {
 
 }  // namespace
 
+struct SpecStore::ParsedConfig {
+  crds::LoadResult result;
+  std::vector<store::ObjectRef> objects;     // into result.state
+  std::vector<CanonicalDocument> documents;  // one per object, same order
+};
+
+std::shared_ptr<const SpecStore::ParsedConfig> SpecStore::Parse(const engine::Config& config) const {
+  {
+    std::lock_guard<std::mutex> lock(parse_cache_mu_);
+    auto it = parse_cache_.find(config.id);
+    if (it != parse_cache_.end()) return it->second;
+  }
+  auto parsed = std::make_shared<ParsedConfig>();
+  parsed->result = crds::ParseConfigSpec(config.spec.name, config.spec.data, options_.load);
+  parsed->objects = store::AllObjects(parsed->result.state);
+  for (const store::ObjectRef& ref : parsed->objects) {
+    std::string yaml = crds::ToCanonicalYaml(*ref.object);
+    std::string sha = crds::Sha256Hex(yaml);
+    parsed->documents.push_back({std::move(yaml), std::move(sha)});
+  }
+  std::lock_guard<std::mutex> lock(parse_cache_mu_);
+  parse_cache_[config.id] = parsed;
+  return parsed;
+}
+
 SpecStore::SpecStore(engine::Engine& engine, SpecStoreOptions options)
     : engine_(engine), options_(std::move(options)) {}
 
@@ -63,9 +100,8 @@ StatusOr<StoreContents> SpecStore::Load() const {
   std::vector<engine::Config> configs = std::move(listed).value();
 
   StoreContents contents;
-  // Parsed documents must outlive the candidates that point into them: one LoadResult per config.
-  std::vector<crds::LoadResult> parsed;
-  parsed.reserve(configs.size());
+  // Parsed documents must outlive the candidates that point into them.
+  std::map<std::string, std::shared_ptr<const ParsedConfig>> parsed;
   std::vector<Candidate> candidates;
   for (engine::Config& config : configs) {
     if (config.spec.data.empty()) {
@@ -78,14 +114,20 @@ StatusOr<StoreContents> SpecStore::Load() const {
       config = std::move(inspected).value();
     }
     if (!crds::LooksLikeSwarmopSpec(config.spec.data) && !IsLabelledSpec(config)) continue;
-    parsed.push_back(crds::ParseConfigSpec(config.spec.name, config.spec.data, options_.load));
-    const crds::LoadResult& result = parsed.back();
+    const std::shared_ptr<const ParsedConfig>& entry = parsed[config.id] = Parse(config);
+    const crds::LoadResult& result = entry->result;
     if (!result.ok()) {
       contents.invalid.push_back({config.id, config.spec.name, labels::IsOwned(config.spec.labels),
                                   config.spec.labels, result.errors, result.rejected});
     }
-    for (const store::ObjectRef& ref : store::AllObjects(result.state))
-      candidates.push_back({ref, &config, ParseEngineTime(config.created_at)});
+    for (size_t k = 0; k < entry->objects.size(); ++k)
+      candidates.push_back(
+          {entry->objects[k], &config, ParseEngineTime(config.created_at), &entry->documents[k]});
+  }
+  {
+    // Forget configs that are gone, so the cache holds only what the swarm holds.
+    std::lock_guard<std::mutex> lock(parse_cache_mu_);
+    std::erase_if(parse_cache_, [&parsed](const auto& item) { return !parsed.count(item.first); });
   }
 
   // Group by kind and name; the newest of each group wins.
@@ -97,7 +139,7 @@ StatusOr<StoreContents> SpecStore::Load() const {
   for (size_t i = 0; i < candidates.size();) {
     const Candidate& winner = candidates[i];
     store::AppendObject(winner.ref, contents.state);
-    contents.specs.push_back(ToStoredSpec(winner));
+    contents.specs.push_back(ToStoredSpec(winner, *winner.document));
     size_t j = i + 1;
     for (; j < candidates.size() && candidates[j].ref.kind == winner.ref.kind &&
            candidates[j].ref.object->name() == winner.ref.object->name();
