@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "spec_status_text.h"
 #include "store_report.h"
+#include "swarmop/reconciler/site_monitor.h"
+#include "swarmop/reconciler/site_report.h"
 
 namespace swarmop::cli {
 namespace {
@@ -35,6 +37,16 @@ nlohmann::json SpecJson(const reconciler::StoredSpec& spec) {
           {"summary", StatusText(spec.labels)}};
 }
 
+// `get sites`: the health of every site as seen now (one SiteMonitor round: node states for sites in this
+// swarm, a probe of the engine for sites that are their own swarm) and the manager-placement warnings. The
+// failover column only shows what this one round decided; the running operator's view is /api/v1/status.
+void PrintSiteHealth(engine::Engine& engine, const crds::DesiredState& state) {
+  reconciler::SiteMonitor monitor(engine, [&state]() -> StatusOr<crds::DesiredState> { return state; });
+  Status ticked = monitor.Tick();
+  if (!ticked.ok()) FailOnEngineError(ticked, "judging site health");
+  std::cout << "\n" << reconciler::FormatSitesTable(monitor.Snapshot());
+}
+
 void RunGet(const GetArgs& args) {
   const OutputFormat format = ParseOutputFormat(args.output);
   const SpecSelector selector = ParseSelector(args.kind, args.name);
@@ -56,6 +68,8 @@ void RunGet(const GetArgs& args) {
         std::cerr << "no specs stored\n";
       } else {
         std::cout << SpecTable(*contents, selector);
+        if (selector.kind == crds::Kind::kSite && selector.name.empty())
+          PrintSiteHealth(*engine, contents->state);
       }
       break;
     case OutputFormat::kYaml:

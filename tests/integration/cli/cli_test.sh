@@ -84,6 +84,11 @@ run get_services get services
 check "get services lists only services" bash -c "! grep -q '^Site' '$OUT/get_services.out' && grep -q '^Service' '$OUT/get_services.out'"
 run get_one get service/identity-api -o yaml
 check "get KIND/NAME -o yaml prints the canonical document" has get_one.out "name: identity-api"
+# The single test node carries no site label: no node matches any Site's nodeSelector.
+run get_sites get sites
+check "get sites shows the health table" has get_sites.out "SITE "
+check "get sites judges douala from its nodes (none match here)" bash -c "grep -qE '^douala +Unreachable .*no node matches' '$OUT/get_sites.out'"
+check "get sites warns about the manager placement" has get_sites.out "warning: "
 run get_json get sites -o json
 check "get -o json is JSON" bash -c "python3 -m json.tool '$OUT/get_json.out' >/dev/null"
 
