@@ -4,17 +4,28 @@ namespace swarmop {
 
 const char* CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kNotFound: return "not found";
-    case Code::kConflict: return "conflict";
-    case Code::kOutOfSequence: return "out of sequence";
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kNotManager: return "not a swarm manager";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kTimeout: return "timeout";
-    case Code::kNotSupported: return "not supported";
-    case Code::kFailedPrecondition: return "failed precondition";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kOutOfSequence:
+      return "out of sequence";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kNotManager:
+      return "not a swarm manager";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kTimeout:
+      return "timeout";
+    case Code::kNotSupported:
+      return "not supported";
+    case Code::kFailedPrecondition:
+      return "failed precondition";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -86,8 +86,8 @@ class [[nodiscard]] StatusOr {
 }  // namespace swarmop
 
 // Early return on error: SWARMOP_RETURN_IF_ERROR(DoThing());
-#define SWARMOP_RETURN_IF_ERROR(expr)         \
-  do {                                        \
-    ::swarmop::Status _st = (expr);           \
-    if (!_st.ok()) return _st;                \
+#define SWARMOP_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::swarmop::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)
