@@ -4,37 +4,19 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <tuple>
 
 #include "cli_support.h"
 #include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/labels.h"
 
 namespace swarmop::cli {
 namespace {
 
-// The core garbage-collects owned configs that no rendered object wants, and the spec store's configs are
-// owned too (io.swarmop.role=spec): a plan must never remove them, or applying would erase the specs
-// themselves. Guard here as well as in the core, by name, from one labelled list.
-Status DropSpecStoreRemovals(engine::Engine& engine, reconciler::Plan& plan) {
-  auto stored = engine.ListConfigs(
-      engine::ListFilter::Labels({{reconciler::labels::kRole, reconciler::labels::kRoleSpec}}));
-  if (!stored.ok()) return stored.status().WithContext("listing the spec store's configs");
-  std::set<std::string> spec_configs;
-  for (const engine::Config& config : *stored) spec_configs.insert(config.spec.name);
-  std::erase_if(plan.operations, [&](const reconciler::Operation& op) {
-    return op.object == reconciler::ObjectKind::kConfig && op.op == reconciler::OpKind::kRemove &&
-           spec_configs.count(op.name) != 0;
-  });
-  return Status::Ok();
-}
-
 reconciler::PlanResult PlanWithWarnings(engine::Engine& engine, const crds::DesiredState& desired) {
   auto planned = reconciler::PlanEstate(engine, desired);
+  // Stored specs (configs labelled io.swarmop.role=spec) are never planned for removal: the core's
+  // gather and prune skip them (reconciler/src/core/gather.cpp, plan.cpp).
   if (!planned.ok()) FailOnEngineError(planned.status(), "planning the swarm's changes");
-  Status guarded = DropSpecStoreRemovals(engine, planned->plan);
-  if (!guarded.ok()) FailOnEngineError(guarded, "planning the swarm's changes");
   return std::move(planned).value();
 }
 
