@@ -1,16 +1,30 @@
 // swarmop run: watch mode. Connects to the engine (DOCKER_HOST & co.), serves /healthz, /readyz, /metrics
 // and /api/v1/status on --listen, and reconciles the stored specs until SIGTERM or SIGINT: then it stops
 // taking events, lets in-flight reconciles finish, closes the listener and exits 0.
+//
+// Sites: a SiteMonitor judges every site each --site-interval; a site Unreachable for --failover-grace fails
+// over to its partner, and fails back once Ready for --failback-hold.
+//
+// --leader-elect (off by default: one replica needs no lease): several replicas share the Swarm config lease
+// (leader_lease.h), and only the holder runs the operator. The elector's callbacks only raise a flag; this
+// thread starts and stops the Operator, so a callback never blocks on a reconcile in flight. Every write
+// also asks LeaderLease::IsLeading(), which turns false on time even while this thread catches up.
 #include <glog/logging.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "cli_support.h"
 #include "commands.h"
+#include "swarmop/engine/endpoint.h"
+#include "swarmop/reconciler/leader_elector.h"
+#include "swarmop/reconciler/leader_lease.h"
 #include "swarmop/reconciler/operator.h"
 
 namespace swarmop::cli {
@@ -21,7 +35,17 @@ struct RunArgs {
   std::string resync = "30s";
   int workers = 2;
   std::string environment;
+  std::string failover_grace = "60s";
+  std::string failback_hold = "2m";
+  std::string site_interval = "5s";
+  bool leader_elect = false;
 };
+
+std::chrono::milliseconds PositiveDuration(const std::string& flag, const std::string& text) {
+  std::optional<std::chrono::milliseconds> parsed = ParseDuration(text);
+  if (!parsed || parsed->count() <= 0) Fail(kExitError, flag + ": not a duration: " + text);
+  return *parsed;
+}
 
 // Blocks SIGTERM/SIGINT in this thread and every thread started after it, so sigwait() below receives them
 // instead of a random worker thread.
@@ -35,15 +59,80 @@ sigset_t BlockStopSignals() {
 }
 
 reconciler::OperatorOptions Options(const RunArgs& args) {
-  std::optional<std::chrono::milliseconds> resync = ParseDuration(args.resync);
-  if (!resync || resync->count() <= 0) Fail(kExitError, "--resync: not a duration: " + args.resync);
   if (args.workers < 1) Fail(kExitError, "--workers must be at least 1");
   reconciler::OperatorOptions options;
   options.listen = args.listen;
-  options.controller.resync = *resync;
+  options.controller.resync = PositiveDuration("--resync", args.resync);
+  options.sites.interval = PositiveDuration("--site-interval", args.site_interval);
+  options.sites.failover.grace = PositiveDuration("--failover-grace", args.failover_grace);
+  options.sites.failover.hold_down = PositiveDuration("--failback-hold", args.failback_hold);
   options.controller.workers = args.workers;
   options.load.environment = EnvironmentName(args.environment);
   return options;
+}
+
+void LogStopSignal(int received) {
+  LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ": shutting down";
+}
+
+void RunAlone(engine::Engine& engine, const reconciler::OperatorOptions& options, sigset_t stop_signals) {
+  auto op = reconciler::Operator::Start(engine, options);
+  if (!op.ok()) FailOnEngineError(op.status(), "starting the operator");
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  LogStopSignal(received);
+  (*op)->Stop();
+}
+
+// The lease gets its own connection with a short request timeout: a hung lease call must not outlive the
+// renew deadline, and must not queue behind the reconciler's calls.
+std::unique_ptr<engine::Engine> ConnectForLease() {
+  auto endpoint = engine::EndpointFromEnvironment();
+  if (!endpoint.ok()) Fail(kExitError, "DOCKER_HOST: " + endpoint.status().message());
+  endpoint->request_timeout = std::chrono::seconds(3);
+  endpoint->connect_timeout = std::chrono::seconds(3);
+  auto connected = engine::Connect(*endpoint);
+  if (!connected.ok()) FailOnEngineError(connected.status(), "connecting for the leader lease");
+  return std::move(connected).value();
+}
+
+std::string Holder() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+// Polls for a stop signal while following the elector's flag: the Operator runs exactly while leading.
+void RunElected(engine::Engine& engine, reconciler::OperatorOptions options, sigset_t stop_signals) {
+  std::unique_ptr<engine::Engine> lease_engine = ConnectForLease();
+  reconciler::LeaseOptions lease_options;
+  lease_options.holder = Holder();
+  reconciler::LeaderLease lease(*lease_engine, lease_options);
+  options.reconcile.may_write = [&lease] { return lease.IsLeading(); };
+  std::atomic<bool> leading{false};
+  reconciler::LeaderElector elector(
+      lease, {[&] { leading = true; }, [&] { leading = false; },
+              [](const Status& error) { LOG_EVERY_N(WARNING, 10) << "leader lease: " << error.ToString(); }});
+  LOG(INFO) << "leader election as " << lease_options.holder << " on config " << lease_options.name;
+  elector.Start();
+  std::unique_ptr<reconciler::Operator> op;
+  const timespec poll{0, 200'000'000};
+  int received = -1;
+  while ((received = sigtimedwait(&stop_signals, nullptr, &poll)) < 0) {
+    bool lead = leading.load() && lease.IsLeading();
+    if (lead && !op) {
+      LOG(INFO) << "started leading: reconciling";
+      auto started = reconciler::Operator::Start(engine, options);
+      if (!started.ok()) FailOnEngineError(started.status(), "starting the operator");
+      op = std::move(started).value();
+    } else if (!lead && op) {
+      LOG(WARNING) << "stopped leading: reconciling stops";
+      op.reset();  // Stop: in-flight reconciles finish, and may_write already refuses their writes
+    }
+  }
+  LogStopSignal(received);
+  op.reset();
+  elector.Stop(/*release=*/true);
 }
 
 void Run(const RunArgs& args) {
@@ -53,12 +142,11 @@ void Run(const RunArgs& args) {
   std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
   LOG(INFO) << "swarmop run: engine API " << engine->ApiVersion() << ", environment \""
             << options.load.environment << "\"";
-  auto op = reconciler::Operator::Start(*engine, options);
-  if (!op.ok()) FailOnEngineError(op.status(), "starting the operator");
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ": shutting down";
-  (*op)->Stop();
+  if (args.leader_elect) {
+    RunElected(*engine, options, stop_signals);
+  } else {
+    RunAlone(*engine, options, stop_signals);
+  }
   LOG(INFO) << "swarmop run: stopped";
 }
 
@@ -73,6 +161,16 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_option("--workers", args->workers, "reconciles running at once (never two for one spec)")
       ->capture_default_str();
   cmd->add_option("--env", args->environment, "environment whose overrides apply (default: $SWARMOP_ENV)");
+  cmd->add_option("--failover-grace", args->failover_grace,
+                  "how long a site stays Unreachable before its partner takes over")
+      ->capture_default_str();
+  cmd->add_option("--failback-hold", args->failback_hold,
+                  "how long a failed-over site stays Ready before its load goes back")
+      ->capture_default_str();
+  cmd->add_option("--site-interval", args->site_interval, "how often every site's health is checked")
+      ->capture_default_str();
+  cmd->add_flag("--leader-elect", args->leader_elect,
+                "several replicas: only the holder of the swarmop-leader-lease config reconciles");
   cmd->callback([args] { Run(*args); });
 }
 

@@ -84,6 +84,11 @@ EstateReconciler::EstateReconciler(engine::Engine& engine, SpecCache& specs, Sta
 StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status().WithContext("loading specs");
+  if (!MayWrite()) {
+    // Not leading: another replica reconciles; this one must not even publish status.
+    VLOG(1) << "not leading: " << request.ToString() << " left alone";
+    return Result{};
+  }
   KeyContext context{request, *contents, FindSpecProblems(**contents), FindStored(**contents, request)};
   if (auto invalid = context.problems.invalid.find(request); invalid != context.problems.invalid.end()) {
     return ReportInvalid(context, invalid->second);
@@ -97,7 +102,7 @@ StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
                              << " config(s) hold a spec that does not load and names no Kind/name (first: "
                              << context.problems.unattributed.front().config_name << "): nothing is pruned";
   }
-  auto planned = PlanEstate(engine_, context.contents->state, plan_options);
+  auto planned = PlanEstate(engine_, Desired(context), plan_options);
   if (!planned.ok()) {
     if (planned.status().code() == Code::kInvalidArgument && context.stored) {
       SWARMOP_RETURN_IF_ERROR(Publish(context, DegradedStatus(request, context.Hash(), "RenderFailed",
@@ -116,6 +121,7 @@ StatusOr<Result> EstateReconciler::ReportInvalid(const KeyContext& context, cons
   std::string message = FormatProblems(invalid.errors);
   LOG_EVERY_N(WARNING, 10) << context.key.ToString()
                            << " is invalid, its services are left as they run: " << message;
+  if (!MayWrite()) return Result{};
   StatusTarget target{invalid.config_id, invalid.config_name, {}, invalid.stored_winner};
   if (invalid.stored_winner && context.stored) target.current_labels = context.stored->labels;
   for (const InvalidConfig& config : context.contents->invalid) {
@@ -153,8 +159,13 @@ StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const 
   for (const DriftCorrection& correction : drift) LOG(INFO) << correction.Describe();
   LOG(INFO) << "reconciling " << context.key.ToString() << ": " << plan.operations.size() << " change(s)\n"
             << ToString(plan);
-  ApplyOptions apply = options_.apply;
   std::string key_text = context.key.ToString();
+  if (!MayWrite()) {
+    LOG(WARNING) << key_text << ": leadership lost before applying " << plan.operations.size()
+                 << " change(s); left to the new leader";
+    return Result{};
+  }
+  ApplyOptions apply = options_.apply;
   apply.on_event = [key_text](const std::string& line) { LOG(INFO) << key_text << ": " << line; };
   ApplyReport report = ApplyPlan(engine_, plan, apply);
   if (metrics_ && report.ok()) metrics_->CountDriftCorrections(drift.size());
@@ -191,13 +202,13 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
   PlanEstateOptions options;
   options.render = options_.render;
   options.plan.prune = false;
-  auto fresh = PlanEstate(engine_, context.contents->state, options);
+  auto fresh = PlanEstate(engine_, Desired(context), options);
   if (!fresh.ok()) return fresh.status().WithContext("planning networks");
   Plan networks;
   for (const Operation& op : fresh->plan.operations) {
     if (op.object == ObjectKind::kNetwork && op.op == OpKind::kCreate) networks.operations.push_back(op);
   }
-  if (networks.empty()) return Status::Ok();
+  if (networks.empty() || !MayWrite()) return Status::Ok();
   ApplyReport report = ApplyPlan(engine_, networks, options_.apply);
   for (const OperationResult& result : report.results) {
     if (result.wrote) LOG(INFO) << "created network for the estate: " << result.summary;
@@ -206,9 +217,15 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
 }
 
 Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
+  if (!MayWrite()) return Status::Ok();  // the leader publishes; a stale writer would fight it
   Status published = status_.Publish(std::move(status), context.Target());
   if (!published.ok() && metrics_) metrics_->CountError("status");
   return published;
+}
+
+crds::DesiredState EstateReconciler::Desired(const KeyContext& context) const {
+  const crds::DesiredState& stored = context.contents->state;
+  return options_.adjust_desired ? options_.adjust_desired(stored) : stored;
 }
 
 }  // namespace swarmop::reconciler

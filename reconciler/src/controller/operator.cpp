@@ -2,6 +2,11 @@
 
 #include <glog/logging.h>
 
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "swarmop/reconciler/failover.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/key_lister.h"
 #include "swarmop/reconciler/operator_routes.h"
@@ -10,6 +15,38 @@
 #include "swarmop/reconciler/spec_store.h"
 
 namespace swarmop::reconciler {
+namespace {
+
+// Applies the active failovers to the desired state. Every worker calls it on every reconcile, so what the
+// failovers change is logged once per change, not once per call.
+class FailoverAdjuster {
+ public:
+  explicit FailoverAdjuster(const SiteMonitor& sites) : sites_(sites) {}
+
+  crds::DesiredState Adjust(const crds::DesiredState& desired) {
+    FailoverAdjustment adjusted = ApplyFailover(desired, sites_.Active());
+    LogIfChanged(adjusted);
+    return std::move(adjusted.desired);
+  }
+
+ private:
+  void LogIfChanged(const FailoverAdjustment& adjusted) {
+    std::vector<std::string> lines;
+    for (const FailoverEffect& effect : adjusted.effects) lines.push_back(effect.ToString());
+    for (const std::string& note : adjusted.notes) lines.push_back(note);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (lines == logged_) return;
+    for (const std::string& line : lines) LOG(WARNING) << "failover in effect: " << line;
+    if (lines.empty()) LOG(INFO) << "failover: no takeover in effect any more";
+    logged_ = std::move(lines);
+  }
+
+  const SiteMonitor& sites_;
+  std::mutex mu_;
+  std::vector<std::string> logged_;
+};
+
+}  // namespace
 
 // Declaration order is construction order: each part borrows the ones above it.
 struct Operator::Parts {
@@ -18,9 +55,32 @@ struct Operator::Parts {
         store(counting, SpecStoreOptions{options.load}),
         specs([this] { return store.Load(); }),
         status(store, counting, own_writes),
-        reconciler(counting, specs, status, &metrics, SystemClock(), options.reconcile),
+        reconciler(counting, specs, status, &metrics, SystemClock(), WithFailover(options.reconcile)),
         keys(counting, specs),
-        controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller) {}
+        controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller),
+        sites(
+            counting, [this] { return Desired(); }, options.sites,
+            [this](const FailoverEvent& event) { OnFailoverEvent(event); }),
+        adjuster(sites) {}
+
+  // The reconciler calls `adjuster` only once the controller runs, after every part is built.
+  EstateReconcilerOptions WithFailover(EstateReconcilerOptions options) {
+    options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
+    return options;
+  }
+
+  StatusOr<crds::DesiredState> Desired() {
+    auto contents = specs.Get();
+    if (!contents.ok()) return contents.status();
+    return (*contents)->state;
+  }
+
+  // A failover or failback changes what every takeover Service should run: look at every key again now
+  // rather than at the next resync.
+  void OnFailoverEvent(const FailoverEvent& event) {
+    LOG(WARNING) << event.message;
+    controller.RequestResync();
+  }
 
   engine::CountingEngine counting;
   SpecStore store;
@@ -31,6 +91,8 @@ struct Operator::Parts {
   EstateReconciler reconciler;
   EstateKeyLister keys;
   Controller controller;
+  SiteMonitor sites;  // after the controller: its events reach the controller, and it is destroyed first
+  FailoverAdjuster adjuster;
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
 };
@@ -39,12 +101,14 @@ StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, Oper
   auto parts = std::make_unique<Parts>(engine, options);
   if (!options.listen.empty()) {
     auto http = StartHttpServer(
-        options.listen, OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting}));
+        options.listen,
+        OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting, &parts->sites}));
     if (!http.ok()) return http.status();
     parts->http = std::move(http).value();
     LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address();
   }
   parts->controller.Start();
+  parts->sites.Start();
   return std::unique_ptr<Operator>(new Operator(std::move(parts)));
 }
 
@@ -55,6 +119,7 @@ Operator::~Operator() { Stop(); }
 void Operator::Stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
+  parts_->sites.Stop();
   parts_->controller.Stop();
   if (parts_->http) parts_->http->Stop();
 }
@@ -62,6 +127,7 @@ void Operator::Stop() {
 Controller& Operator::controller() { return parts_->controller; }
 StatusReporter& Operator::status() { return parts_->status; }
 Metrics& Operator::metrics() { return parts_->metrics; }
+SiteMonitor& Operator::sites() { return parts_->sites; }
 engine::CountingEngine& Operator::engine() { return parts_->counting; }
 
 }  // namespace swarmop::reconciler

@@ -1,5 +1,7 @@
 #include "swarmop/reconciler/operator_routes.h"
 
+#include "swarmop/reconciler/site_report.h"
+
 namespace swarmop::reconciler {
 namespace {
 
@@ -20,11 +22,18 @@ HttpRoutes OperatorRoutes(OperatorParts parts) {
   routes["/metrics"] = [parts] {
     parts.metrics.SetQueueDepth(static_cast<double>(parts.controller.QueueDepth()));
     if (parts.counting) parts.metrics.SetEngineCalls(parts.counting->Counts());
-    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", parts.metrics.RenderText()};
+    std::string text = parts.metrics.RenderText();
+    if (parts.sites) text += SiteMetricsText(parts.sites->Snapshot());
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   };
   routes["/api/v1/status"] = [parts] {
-    StatusDocument document{parts.status.All(), parts.controller.QueueDepth(), parts.controller.LastResync(),
-                            parts.controller.Ready(), parts.controller.EngineReachable()};
+    StatusDocument document{
+        parts.status.All(),
+        parts.controller.QueueDepth(),
+        parts.controller.LastResync(),
+        parts.controller.Ready(),
+        parts.controller.EngineReachable(),
+        parts.sites ? std::optional<SiteSnapshot>(parts.sites->Snapshot()) : std::nullopt};
     return HttpResponse{200, "application/json", ToJson(document)};
   };
   return routes;

@@ -23,6 +23,31 @@ nlohmann::json SpecJson(const SpecStatus& status) {
           {"conditions", std::move(conditions)}};
 }
 
+nlohmann::json SiteJson(const SiteHealth& health, const std::vector<ActiveFailover>& active) {
+  nlohmann::json failover = {{"active", false}, {"partner", nullptr}};
+  for (const ActiveFailover& a : active) {
+    if (a.site == health.site) failover = {{"active", true}, {"partner", a.partner}};
+  }
+  return {{"name", health.site},
+          {"health", SiteHealthName(health.reading.state)},
+          {"reason", health.reading.reason},
+          {"lastTransitionTime", FormatRfc3339(health.last_transition)},
+          {"failover", std::move(failover)}};
+}
+
+void AddSites(const SiteSnapshot& snapshot, nlohmann::json& out) {
+  nlohmann::json sites = nlohmann::json::array();
+  for (const SiteHealth& health : snapshot.health) sites.push_back(SiteJson(health, snapshot.active));
+  nlohmann::json warnings = nlohmann::json::array();
+  if (snapshot.placement) {
+    for (const std::string& warning : snapshot.placement->warnings) warnings.push_back(warning);
+  }
+  out["sites"] = std::move(sites);
+  out["failovers"] = snapshot.failovers;
+  out["failbacks"] = snapshot.failbacks;
+  out["placementWarnings"] = std::move(warnings);
+}
+
 }  // namespace
 
 std::string ToJson(const StatusDocument& document) {
@@ -34,6 +59,7 @@ std::string ToJson(const StatusDocument& document) {
                         {"lastResync", nullptr},
                         {"specs", std::move(specs)}};
   if (document.last_resync) out["lastResync"] = FormatRfc3339(*document.last_resync);
+  if (document.sites) AddSites(*document.sites, out);
   return out.dump(2) + "\n";
 }
 

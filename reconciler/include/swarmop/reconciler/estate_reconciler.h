@@ -15,7 +15,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
+#include <string>
 
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/apply.h"
@@ -34,6 +36,13 @@ struct EstateReconcilerOptions {
   ApplyOptions apply;
   // How soon to look again after an apply, or while tasks are still starting.
   std::chrono::milliseconds progress_requeue{std::chrono::seconds(2)};
+  // Rewrites the stored desired state before it is planned (watch mode: ApplyFailover over the active
+  // failovers). Empty: the specs are planned as stored. Runs on every reconcile, from any worker.
+  std::function<crds::DesiredState(const crds::DesiredState&)> adjust_desired;
+  // Asked before every write to what runs and to status (watch mode: LeaderLease::IsLeading, so a deposed
+  // leader stops writing on time). Empty: always allowed. A refusal is not an error: the key is left for
+  // the replica that leads.
+  std::function<bool()> may_write;
 };
 
 class EstateReconciler : public Reconciler {
@@ -52,6 +61,8 @@ class EstateReconciler : public Reconciler {
   StatusOr<Result> ApplyForKey(const KeyContext& context, const Plan& plan, const PlanResult& planned);
   Status EnsureNetworks(const KeyContext& context, const PlanResult& planned);
   Status Publish(const KeyContext& context, SpecStatus status);
+  crds::DesiredState Desired(const KeyContext& context) const;
+  bool MayWrite() const { return !options_.may_write || options_.may_write(); }
 
   engine::Engine& engine_;
   SpecCache& specs_;

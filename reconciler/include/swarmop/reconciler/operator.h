@@ -1,7 +1,8 @@
 // Operator: watch mode assembled: the spec store and its cache, the EstateReconciler, the Controller
-// (queue, workers, events, resync), status and metrics, and the HTTP surface. `swarmop run` is this plus
-// signal handling; integration tests run it in-process.
-// Thread-safety: Start/Stop from one thread; accessors from any thread.
+// (queue, workers, events, resync), status and metrics, the SiteMonitor (site health and failover: its
+// active failovers are applied to the desired state before every plan), and the HTTP surface. `swarmop run`
+// is this plus signal handling; integration tests run it in-process. Thread-safety: Start/Stop from one
+// thread; accessors from any thread.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "swarmop/reconciler/controller.h"
 #include "swarmop/reconciler/estate_reconciler.h"
 #include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/site_monitor.h"
 #include "swarmop/reconciler/status_reporter.h"
 
 namespace swarmop::reconciler {
@@ -21,7 +23,8 @@ namespace swarmop::reconciler {
 struct OperatorOptions {
   std::string listen = "0.0.0.0:8080";  // empty: no HTTP surface
   ControllerOptions controller;
-  EstateReconcilerOptions reconcile;
+  EstateReconcilerOptions reconcile;  // adjust_desired is the operator's own (failover)
+  SiteMonitorOptions sites;
   crds::LoadOptions load;  // environment overrides for hand-made specs
 };
 
@@ -32,12 +35,14 @@ class Operator {
   static StatusOr<std::unique_ptr<Operator>> Start(engine::Engine& engine, OperatorOptions options);
   ~Operator();
 
-  // Stops the controller (in-flight reconciles finish), then the HTTP listener. Idempotent.
+  // Stops the site monitor, the controller (in-flight reconciles finish), then the HTTP listener.
+  // Idempotent.
   void Stop();
 
   Controller& controller();
   StatusReporter& status();
   Metrics& metrics();
+  SiteMonitor& sites();
   engine::CountingEngine& engine();
 
  private:

@@ -1,6 +1,6 @@
 // The operator's HTTP routes: /healthz (the process runs), /readyz (first full reconcile done and the
 // engine answers), /metrics (Prometheus text), /api/v1/status (JSON: each spec's conditions, queue depth,
-// last resync).
+// last resync, and each site's health and failover when a SiteMonitor is given).
 // Thread-safety: handlers only call thread-safe accessors.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "swarmop/reconciler/controller.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/site_monitor.h"
 #include "swarmop/reconciler/spec_status.h"
 #include "swarmop/reconciler/status_reporter.h"
 
@@ -22,6 +23,7 @@ struct OperatorParts {
   StatusReporter& status;
   Metrics& metrics;
   engine::CountingEngine* counting = nullptr;  // engine call counts for /metrics; optional
+  const SiteMonitor* sites = nullptr;          // site lines in /metrics and "sites" in the status; optional
 };
 
 HttpRoutes OperatorRoutes(OperatorParts parts);
@@ -32,11 +34,15 @@ struct StatusDocument {
   std::optional<Clock::WallTime> last_resync;
   bool ready = false;
   bool engine_reachable = false;
+  std::optional<SiteSnapshot> sites;  // absent: no "sites" fields
 };
 
 // {"ready":true,"engineReachable":true,"queueDepth":0,"lastResync":"2026-...Z",
 //  "specs":[{"kind":"Service","name":"api","observedHash":"...","conditions":[{"type":"Ready",
-//  "status":"True","reason":"Converged","message":"...","lastTransitionTime":"..."}]}]}
+//  "status":"True","reason":"Converged","message":"...","lastTransitionTime":"..."}]}],
+//  "sites":[{"name":"douala","health":"Unreachable","reason":"...","lastTransitionTime":"...",
+//            "failover":{"active":true,"partner":"yaounde"}}],          (partner: only while active)
+//  "failovers":1,"failbacks":0,"placementWarnings":["..."]}             (with a SiteSnapshot only)
 std::string ToJson(const StatusDocument& document);
 
 }  // namespace swarmop::reconciler
