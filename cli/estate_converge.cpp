@@ -4,16 +4,20 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "cli_support.h"
+#include "render_options.h"
 #include "swarmop/reconciler/core.h"
 
 namespace swarmop::cli {
 namespace {
 
 reconciler::PlanResult PlanWithWarnings(engine::Engine& engine, const crds::DesiredState& desired) {
-  auto planned = reconciler::PlanEstate(engine, desired);
+  reconciler::PlanEstateOptions options;
+  options.render = SwarmopRenderOptions();
+  auto planned = reconciler::PlanEstate(engine, desired, options);
   // Stored specs (configs labelled io.swarmop.role=spec) are never planned for removal: the core's
   // gather and prune skip them (reconciler/src/core/gather.cpp, plan.cpp).
   if (!planned.ok()) FailOnEngineError(planned.status(), "planning the swarm's changes");
@@ -58,6 +62,35 @@ class ProgressPrinter {
   std::map<std::string, std::string> last_;
 };
 
+// Secrets the services swarmop is about to create or update reference but the swarm does not have. The
+// engine refuses such a service, so each missing secret gets one error that names it and who needs it.
+// swarmop never creates secrets nor reads their values: the user creates them (docker secret create).
+int ReportMissingSecrets(const reconciler::PlanResult& planned) {
+  const std::set<std::string> existing(planned.actual.existing_secrets.begin(),
+                                       planned.actual.existing_secrets.end());
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> needed;  // secret -> owner -> svcs
+  for (const reconciler::Operation& op : planned.plan.operations) {
+    if (op.object != reconciler::ObjectKind::kService || op.op == reconciler::OpKind::kRemove) continue;
+    for (const engine::SecretReference& ref : op.service.task_template.container_spec.secrets) {
+      if (existing.count(ref.secret_name)) continue;
+      std::vector<std::string>& services = needed[ref.secret_name][op.owner.kind + "/" + op.owner.name];
+      if (services.empty() || services.back() != op.name) services.push_back(op.name);
+    }
+  }
+  for (const auto& [secret, owners] : needed) {
+    std::string who;
+    for (const auto& [owner, services] : owners) {
+      std::string list;
+      for (const std::string& service : services) list += (list.empty() ? "" : ", ") + service;
+      who += (who.empty() ? "" : "; ") + owner + " (" + list + ")";
+    }
+    std::cerr << "swarmop: error: secret " << secret << " does not exist, so the swarm will refuse the "
+              << "services that use it: " << who << ". swarmop never creates secrets: docker secret create "
+              << secret << " FILE\n";
+  }
+  return static_cast<int>(needed.size());
+}
+
 int WaitForServices(engine::Engine& engine, const reconciler::PlanResult& planned, const ConvergeArgs& args) {
   std::cout << "waiting for " << planned.desired.services.size() << " service(s) to converge (timeout "
             << std::chrono::duration_cast<std::chrono::seconds>(args.timeout).count() << "s)\n";
@@ -93,6 +126,7 @@ bool PrintEstatePlan(engine::Engine& engine, const crds::DesiredState& desired) 
 int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, const ConvergeArgs& args) {
   reconciler::PlanResult planned = PlanOrFail(engine, desired);
   PrintLeftAlone(planned.plan);
+  const int missing_secrets = ReportMissingSecrets(planned);
   if (planned.plan.empty()) {
     std::cout << "swarm already matches the specs: nothing to change\n";
   } else {
@@ -110,6 +144,7 @@ int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, co
       return kExitFailed;
     }
   }
+  if (missing_secrets > 0) return kExitFailed;  // (the engine's refusal normally failed the apply above)
   if (!args.wait) return kExitOk;
   return WaitForServices(engine, planned, args);
 }

@@ -22,6 +22,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
+#include "render_options.h"
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
@@ -68,6 +69,7 @@ reconciler::OperatorOptions Options(const RunArgs& args) {
   options.sites.failover.hold_down = PositiveDuration("--failback-hold", args.failback_hold);
   options.controller.workers = args.workers;
   options.load.environment = EnvironmentName(args.environment);
+  options.reconcile.render = SwarmopRenderOptions();  // Replications too, as apply and diff render them
   return options;
 }
 
