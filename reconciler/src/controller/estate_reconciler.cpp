@@ -218,6 +218,10 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
 
 Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
   if (!MayWrite()) return Status::Ok();  // the leader publishes; a stale writer would fight it
+  if (options_.failover_of) {
+    std::string failover = options_.failover_of(context.key);
+    if (!failover.empty()) AddFailoverCondition(status, failover, clock_.WallNow());
+  }
   Status published = status_.Publish(std::move(status), context.Target());
   if (!published.ok() && metrics_) metrics_->CountError("status");
   return published;

@@ -2,6 +2,7 @@
 
 #include <glog/logging.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ namespace swarmop::reconciler {
 namespace {
 
 // Applies the active failovers to the desired state. Every worker calls it on every reconcile, so what the
-// failovers change is logged once per change, not once per call.
+// failovers change is logged once per change, not once per call. It remembers, per spec, what the last
+// adjustment did: the FailedOver condition of the affected Services and of the dark Sites.
 class FailoverAdjuster {
  public:
   explicit FailoverAdjuster(const SiteMonitor& sites) : sites_(sites) {}
@@ -26,10 +28,32 @@ class FailoverAdjuster {
   crds::DesiredState Adjust(const crds::DesiredState& desired) {
     FailoverAdjustment adjusted = ApplyFailover(desired, sites_.Active());
     LogIfChanged(adjusted);
+    RememberEffects(adjusted);
     return std::move(adjusted.desired);
   }
 
+  // "" when no failover touches the spec.
+  std::string EffectOn(const Request& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = effects_.find(key);
+    return it == effects_.end() ? "" : it->second;
+  }
+
  private:
+  void RememberEffects(const FailoverAdjustment& adjusted) {
+    std::map<Request, std::string> effects;
+    auto add = [&effects](const Request& key, const std::string& text) {
+      std::string& line = effects[key];
+      line += (line.empty() ? "" : "; ") + text;
+    };
+    for (const FailoverEffect& effect : adjusted.effects) {
+      add(Request{"Service", effect.service}, effect.ToString());
+      add(Request{"Site", effect.site}, effect.ToString());
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    effects_ = std::move(effects);
+  }
+
   void LogIfChanged(const FailoverAdjustment& adjusted) {
     std::vector<std::string> lines;
     for (const FailoverEffect& effect : adjusted.effects) lines.push_back(effect.ToString());
@@ -44,6 +68,7 @@ class FailoverAdjuster {
   const SiteMonitor& sites_;
   std::mutex mu_;
   std::vector<std::string> logged_;
+  std::map<Request, std::string> effects_;
 };
 
 }  // namespace
@@ -66,6 +91,7 @@ struct Operator::Parts {
   // The reconciler calls `adjuster` only once the controller runs, after every part is built.
   EstateReconcilerOptions WithFailover(EstateReconcilerOptions options) {
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
+    options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
     return options;
   }
 

@@ -65,6 +65,11 @@ SpecStatus DegradedStatus(const Request& key, const std::string& hash, const std
                      MakeCondition(kConditionDegraded, true, reason, message, hash, now)});
 }
 
+void AddFailoverCondition(SpecStatus& status, const std::string& message, Clock::WallTime now) {
+  status.conditions.push_back(
+      MakeCondition(kConditionFailedOver, true, "Takeover", message, status.observed_hash, now));
+}
+
 void CarryTransitionTimes(const SpecStatus& previous, SpecStatus& next) {
   for (Condition& c : next.conditions) {
     const Condition* before = previous.Find(c.type);
@@ -76,7 +81,7 @@ std::map<std::string, std::string> ToStatusLabels(const SpecStatus& status) {
   const Condition& headline = status.Headline();
   Clock::WallTime latest{};
   for (const Condition& c : status.conditions) latest = std::max(latest, c.last_transition);
-  return {
+  std::map<std::string, std::string> labels = {
       {status_labels::kReady, BoolText(status.Find(kConditionReady)->status)},
       {status_labels::kProgressing, BoolText(status.Find(kConditionProgressing)->status)},
       {status_labels::kDegraded, BoolText(status.Find(kConditionDegraded)->status)},
@@ -85,6 +90,11 @@ std::map<std::string, std::string> ToStatusLabels(const SpecStatus& status) {
       {status_labels::kObservedHash, status.observed_hash},
       {status_labels::kTime, FormatRfc3339(latest)},
   };
+  if (const Condition* failover = status.Find(kConditionFailedOver); failover && failover->status) {
+    labels[status_labels::kFailedOver] = "True";
+    labels[status_labels::kFailover] = LabelMessage(failover->message);
+  }
+  return labels;
 }
 
 bool StatusLabelsDiffer(const std::map<std::string, std::string>& current,

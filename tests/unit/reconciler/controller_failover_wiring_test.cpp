@@ -10,6 +10,7 @@
 #include "swarmop/reconciler/fake_clock.h"
 #include "swarmop/reconciler/operator_routes.h"
 #include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/spec_status.h"
 #include "swarmop/reconciler/spec_store.h"
 
 namespace swarmop::reconciler {
@@ -127,6 +128,49 @@ TEST_F(FailoverWiringTest, AReplicaThatLosesTheLeaseMidReconcileAppliesNothing) 
   std::vector<std::string> writes = counting.WriteLog();
   writes.erase(writes.begin(), writes.begin() + static_cast<long>(before));
   EXPECT_THAT(writes, IsEmpty());
+}
+
+// The api spec's config labels, as `docker config inspect` shows them.
+std::map<std::string, std::string> SpecLabels(SpecStore& store) {
+  auto contents = store.Load();
+  if (!contents.ok()) return {};
+  const StoredSpec* api = contents->Find(crds::Kind::kService, "api");
+  return api ? api->labels : std::map<std::string, std::string>{};
+}
+
+TEST_F(FailoverWiringTest, AnActiveTakeoverShowsAsAFailedOverConditionOnTheSpec) {
+  active = {{"douala", "yaounde"}};
+  EstateReconcilerOptions options = WithFailovers();
+  options.failover_of = [](const Request& key) {
+    return key == kApi ? "api: yaounde runs douala's 2 replicas too (3 -> 5)" : "";
+  };
+  ReconcileApi(options);
+  std::optional<SpecStatus> published = status.Get(kApi);
+  ASSERT_TRUE(published.has_value());
+  const Condition* failed_over = published->Find(kConditionFailedOver);
+  ASSERT_NE(failed_over, nullptr);
+  EXPECT_TRUE(failed_over->status);
+  EXPECT_EQ(failed_over->reason, "Takeover");
+  EXPECT_EQ(published->Headline().type, kConditionProgressing) << "a takeover is not a degradation";
+  std::map<std::string, std::string> labels = SpecLabels(store);
+  EXPECT_EQ(labels[status_labels::kFailedOver], "True");
+  EXPECT_THAT(labels[status_labels::kFailover], HasSubstr("yaounde runs douala's 2 replicas"));
+}
+
+TEST_F(FailoverWiringTest, TheFailedOverConditionAndItsLabelsGoWithTheFailback) {
+  active = {{"douala", "yaounde"}};
+  std::string effect = "api: yaounde runs douala's 2 replicas too (3 -> 5)";
+  EstateReconcilerOptions options = WithFailovers();
+  options.failover_of = [&effect](const Request&) { return effect; };
+  ReconcileApi(options);
+  ASSERT_EQ(SpecLabels(store).count(status_labels::kFailedOver), 1u);
+  active.clear();
+  effect.clear();
+  ReconcileApi(options);
+  EXPECT_EQ(status.Get(kApi)->Find(kConditionFailedOver), nullptr);
+  std::map<std::string, std::string> labels = SpecLabels(store);
+  EXPECT_EQ(labels.count(status_labels::kFailedOver), 0u);
+  EXPECT_EQ(labels.count(status_labels::kFailover), 0u);
 }
 
 TEST(StatusJsonSites, SitesFailoverAndWarningsAppearWithASnapshot) {

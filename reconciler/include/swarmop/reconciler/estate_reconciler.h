@@ -39,6 +39,9 @@ struct EstateReconcilerOptions {
   // Rewrites the stored desired state before it is planned (watch mode: ApplyFailover over the active
   // failovers). Empty: the specs are planned as stored. Runs on every reconcile, from any worker.
   std::function<crds::DesiredState(const crds::DesiredState&)> adjust_desired;
+  // What an active failover does to the key's spec, for its FailedOver condition (watch mode: the
+  // operator's failover adjuster answers); "" or empty: none.
+  std::function<std::string(const Request&)> failover_of;
   // Asked before every write to what runs and to status (watch mode: LeaderLease::IsLeading, so a deposed
   // leader stops writing on time). Empty: always allowed. A refusal is not an error: the key is left for
   // the replica that leads.

@@ -17,6 +17,8 @@ namespace swarmop::reconciler {
 inline constexpr const char* kConditionReady = "Ready";
 inline constexpr const char* kConditionProgressing = "Progressing";
 inline constexpr const char* kConditionDegraded = "Degraded";
+// Present only while a site failover changes what the spec runs (watch mode): True, reason "Takeover".
+inline constexpr const char* kConditionFailedOver = "FailedOver";
 
 // Labels written on the spec's config. Messages are cut to kStatusMessageMax characters.
 namespace status_labels {
@@ -27,6 +29,9 @@ inline constexpr const char* kReason = "io.swarmop.status.reason";
 inline constexpr const char* kMessage = "io.swarmop.status.message";
 inline constexpr const char* kObservedHash = "io.swarmop.status.observed-hash";
 inline constexpr const char* kTime = "io.swarmop.status.time";  // RFC 3339, last transition
+// Only while a failover is in effect: "True", and what it does ("api: yaounde runs douala's 2 replicas...").
+inline constexpr const char* kFailedOver = "io.swarmop.status.failed-over";
+inline constexpr const char* kFailover = "io.swarmop.status.failover";
 inline constexpr const char* kPrefix = "io.swarmop.status.";
 }  // namespace status_labels
 inline constexpr size_t kStatusMessageMax = 240;
@@ -43,7 +48,7 @@ struct Condition {
 struct SpecStatus {
   Request key;
   std::string observed_hash;
-  std::vector<Condition> conditions;  // Ready, Progressing, Degraded, in that order
+  std::vector<Condition> conditions;  // Ready, Progressing, Degraded, in that order; then FailedOver if any
 
   const Condition* Find(std::string_view type) const;
   // The condition that explains the state: Degraded if true, else Progressing if true, else Ready.
@@ -59,6 +64,10 @@ SpecStatus ProgressingStatus(const Request& key, const std::string& hash, const 
 // Degraded=True: invalid spec, or apply failed; `reason` says which.
 SpecStatus DegradedStatus(const Request& key, const std::string& hash, const std::string& reason,
                           const std::string& message, Clock::WallTime now);
+
+// Adds FailedOver=True (reason "Takeover") with `message`: what the active failover does to this spec.
+// Ready/Progressing/Degraded and the headline are unchanged: a takeover is the spec working as declared.
+void AddFailoverCondition(SpecStatus& status, const std::string& message, Clock::WallTime now);
 
 // Keeps `previous`'s transition times for conditions whose status did not change (so a re-reconcile of a
 // converged spec produces the very same status, and the same labels).
