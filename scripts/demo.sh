@@ -3,7 +3,9 @@
 # site=<name>) unless DOCKER_HOST names one, shows what swarmop sees of the engine, applies manifests/demo (the
 # reference sites with services built on the one image the test bed has, local/busybox:1: no registry here)
 # and waits for it to converge, lists the stored specs and the swarm's services, then shows that a second
-# apply changes nothing.
+# apply changes nothing. With the private swarm, it then runs watch mode (`swarmop run`) and cuts douala's
+# link: yaounde takes over douala's web replicas after the grace period, and gives them back once douala has
+# been healthy for the hold-down period.
 #
 #   scripts/demo.sh BUILD_DIR [--keep]
 #     --keep   leave the private swarm running afterwards (prints how to reach it and tear it down)
@@ -29,8 +31,10 @@ SWARMOP=$(cd "$BUILD_DIR" 2>/dev/null && pwd)/swarmop
 DOCKER=/usr/bin/docker; [ -x "$DOCKER" ] || DOCKER=docker
 
 BED_DIR=""
+RUN_PID=""  # a `swarmop run` started by demo_failover.sh
 teardown() {
   local rc=$?
+  [ -z "$RUN_PID" ] || kill "$RUN_PID" 2>/dev/null || true
   if [ -n "$BED_DIR" ]; then
     if [ "$KEEP" = 1 ] && [ "$rc" -eq 0 ]; then
       step "the private swarm keeps running (--keep)"
@@ -80,5 +84,10 @@ step "docker service ps web-douala (pinned to the douala node)"
 
 step "swarmop apply again: nothing changes (zero writes)"
 "$SWARMOP" apply -f "$MANIFESTS"
+
+if [ -n "$BED_DIR" ]; then
+  . "$ROOT/scripts/demo_failover.sh"
+  demo_failover
+fi
 
 step "demo done"
