@@ -227,9 +227,11 @@ Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
   return published;
 }
 
+// Invalid specs are left out: one bad spec must not stop the others rendering (their objects are safe:
+// KeyPlan drops every operation on an invalid owner's objects, prunes included).
 crds::DesiredState EstateReconciler::Desired(const KeyContext& context) const {
-  const crds::DesiredState& stored = context.contents->state;
-  return options_.adjust_desired ? options_.adjust_desired(stored) : stored;
+  crds::DesiredState renderable = RenderableState(context.contents->state, context.problems);
+  return options_.adjust_desired ? options_.adjust_desired(renderable) : renderable;
 }
 
 }  // namespace swarmop::reconciler

@@ -41,7 +41,80 @@ void AddCrossReferenceErrors(const StoreContents& contents, SpecProblems& proble
   }
 }
 
+bool IsInvalid(const SpecProblems& problems, crds::Kind kind, const std::string& name) {
+  return problems.invalid.count(Request{crds::KindName(kind), name}) > 0;
+}
+
+// The Sites a Replication places members or servers at.
+std::vector<std::string> SitesOf(const crds::ReplicationSpec& spec) {
+  std::vector<std::string> sites = spec.read_replicas;
+  if (!spec.primary.empty()) sites.push_back(spec.primary);
+  for (const crds::MongoMember& member : spec.members) sites.push_back(member.site);
+  if (spec.logical) {
+    if (!spec.logical->subscriber.empty()) sites.push_back(spec.logical->subscriber);
+    for (const crds::Publication& publication : spec.logical->publications) sites.push_back(publication.site);
+  }
+  return sites;
+}
+
+// Why `kind/name` cannot be rendered while `missing` does not load.
+void MarkUnrenderable(const StoreContents& contents, crds::Kind kind, const std::string& name,
+                      const std::string& field, const std::string& missing, SpecProblems& problems) {
+  InvalidSpec& spec = problems.invalid[Request{crds::KindName(kind), name}];
+  crds::Diagnostic error;
+  error.kind = crds::KindName(kind);
+  error.name = name;
+  error.field = field;
+  error.message = missing + " does not load, so this spec is not rendered and what it runs is left alone";
+  spec.errors.push_back(std::move(error));
+  if (spec.config_id.empty()) {
+    if (const StoredSpec* stored = contents.Find(kind, name)) {
+      spec.config_id = stored->config_id;
+      spec.config_name = stored->config_name;
+      spec.stored_winner = true;
+    }
+  }
+}
+
+// Replications first: a Service's database may be one that cannot render.
+void AddUnrenderable(const StoreContents& contents, SpecProblems& problems) {
+  const crds::DesiredState& state = contents.state;
+  for (const crds::Replication& r : state.replications) {
+    if (IsInvalid(problems, crds::Kind::kReplication, r.name())) continue;
+    for (const std::string& site : SitesOf(r.spec)) {
+      if (site.empty() || state.FindSite(site)) continue;
+      MarkUnrenderable(contents, crds::Kind::kReplication, r.name(), "spec", "Site " + site, problems);
+      break;
+    }
+  }
+  for (const crds::Service& s : state.services) {
+    if (IsInvalid(problems, crds::Kind::kService, s.name())) continue;
+    for (const auto& [site, placement] : s.spec.sites) {
+      if (state.FindSite(site)) continue;
+      MarkUnrenderable(contents, crds::Kind::kService, s.name(), "spec.sites." + site, "Site " + site,
+                       problems);
+      break;
+    }
+    const std::string& db = s.spec.database_replication;
+    if (!IsInvalid(problems, crds::Kind::kService, s.name()) && !db.empty() &&
+        (!state.FindReplication(db) || IsInvalid(problems, crds::Kind::kReplication, db))) {
+      MarkUnrenderable(contents, crds::Kind::kService, s.name(), "spec.database.replication",
+                       "Replication " + db, problems);
+    }
+  }
+}
+
 }  // namespace
+
+crds::DesiredState RenderableState(const crds::DesiredState& stored, const SpecProblems& problems) {
+  crds::DesiredState out = stored;
+  std::erase_if(out.services,
+                [&](const crds::Service& s) { return IsInvalid(problems, crds::Kind::kService, s.name()); });
+  std::erase_if(out.replications, [&](const crds::Replication& r) {
+    return IsInvalid(problems, crds::Kind::kReplication, r.name());
+  });
+  return out;
+}
 
 SpecProblems FindSpecProblems(const StoreContents& contents) {
   SpecProblems problems;
@@ -59,6 +132,7 @@ SpecProblems FindSpecProblems(const StoreContents& contents) {
     spec.stored_winner = false;
   }
   AddCrossReferenceErrors(contents, problems);
+  AddUnrenderable(contents, problems);
   return problems;
 }
 

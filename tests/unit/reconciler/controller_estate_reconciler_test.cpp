@@ -142,6 +142,39 @@ TEST_F(EstateReconcilerTest, ASiteKeyNeverTouchesTheServicesOfAnInvalidSpecAtTha
   EXPECT_EQ(counting.Count("remove service"), 0u);
 }
 
+TEST_F(EstateReconcilerTest, AServiceNamingAMissingSiteDoesNotStopTheOthersRendering) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  // By hand (`docker config create`): a Service at a Site nobody declared. It loads; it cannot render.
+  fake.AddConfig(engine::ConfigSpec{"web-by-hand", {}, ServiceYaml("web", 1, "nowhere"), ""});
+
+  auto api = Reconcile(kApi);
+  ASSERT_TRUE(api.ok()) << api.status().ToString();
+  EXPECT_TRUE(fake.FindService("api-douala").has_value()) << "api renders as if web were not there";
+  ASSERT_TRUE(Reconcile(Request{"Service", "web"}).ok());
+  auto web = status.Get(Request{"Service", "web"});
+  ASSERT_TRUE(web.has_value());
+  EXPECT_EQ(web->Headline().reason, "InvalidSpec");
+  EXPECT_THAT(web->Headline().message, HasSubstr("nowhere"));
+}
+
+TEST_F(EstateReconcilerTest, AServiceWhoseSiteStopsLoadingKeepsRunningUntouched) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  ASSERT_TRUE(store.Delete(crds::Kind::kSite, "douala").ok());
+  std::string broken_site = SiteYaml();
+  broken_site.replace(broken_site.find("role: edge"), 10, "role: moon");  // names Site/douala, does not load
+  fake.AddConfig(engine::ConfigSpec{"douala-by-hand", {}, broken_site, ""});
+  counting.Reset();
+
+  for (const Request& key : {kSite, kApi}) ASSERT_TRUE(Reconcile(key).ok()) << key.ToString();
+  EXPECT_TRUE(fake.FindService("api-douala").has_value()) << "not pruned: its Site is broken, not gone";
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  EXPECT_EQ(counting.Count("remove service"), 0u);
+  auto api = status.Get(kApi);
+  ASSERT_TRUE(api.has_value());
+  EXPECT_THAT(api->Headline().message, HasSubstr("Site douala does not load"));
+}
+
 TEST_F(EstateReconcilerTest, ADeletedSpecHasItsServicesPruned) {
   StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
   ConvergeAll();

@@ -29,7 +29,14 @@ struct SpecProblems {
   bool empty() const { return invalid.empty() && unattributed.empty(); }
 };
 
+// Includes the specs that load but cannot be rendered because something they name does not load (a Site
+// whose config is broken, a Replication that is itself invalid): they are invalid too, with an error that
+// says which, so their running objects are left alone rather than pruned.
 SpecProblems FindSpecProblems(const StoreContents& contents);
+
+// The stored desired state minus the invalid Services and Replications: one bad spec must not stop every
+// other spec from rendering. Sites always stay (others may name them; a Site renders on its own).
+crds::DesiredState RenderableState(const crds::DesiredState& stored, const SpecProblems& problems);
 
 // The keys of every stored spec (valid or not, when attributable), in kind then name order.
 std::vector<Request> SpecKeys(const StoreContents& contents, const SpecProblems& problems);
