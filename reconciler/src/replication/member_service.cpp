@@ -42,7 +42,7 @@ std::vector<engine::NetworkAttachment> Networks(const crds::Site& site) {
 
 Status CheckName(const crds::Replication& replication, const std::string& swarm_name) {
   if (swarm_name.size() <= crds::kMaxSwarmServiceName) return Status::Ok();
-  return InvalidArgumentError("Replication " + replication.name() + ": Swarm name \"" + swarm_name +
+  return InvalidArgumentError("Swarm name \"" + swarm_name +
                               "\" is longer than 63 characters (shorten the replication or site name)");
 }
 
@@ -139,7 +139,7 @@ StatusOr<const crds::Site*> SiteOf(const crds::DesiredState& desired, const crds
                                    const std::string& name) {
   const crds::Site* site = desired.FindSite(name);
   if (site == nullptr) {
-    return InvalidArgumentError("Replication " + replication.name() + ": no Site named \"" + name + "\"");
+    return InvalidArgumentError("no Site named \"" + name + "\"");
   }
   return site;
 }
