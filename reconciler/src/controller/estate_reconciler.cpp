@@ -96,6 +96,7 @@ StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
 
   PlanEstateOptions plan_options;
   plan_options.render = options_.render;
+  plan_options.target_site = options_.target_site;
   plan_options.plan.prune = context.problems.unattributed.empty();
   if (!plan_options.plan.prune) {
     LOG_EVERY_N(WARNING, 20) << context.problems.unattributed.size()
@@ -121,7 +122,7 @@ StatusOr<Result> EstateReconciler::ReportInvalid(const KeyContext& context, cons
   std::string message = FormatProblems(invalid.errors);
   LOG_EVERY_N(WARNING, 10) << context.key.ToString()
                            << " is invalid, its services are left as they run: " << message;
-  if (!MayWrite()) return Result{};
+  if (!MayWrite() || options_.target_site) return Result{};
   StatusTarget target{invalid.config_id, invalid.config_name, {}, invalid.stored_winner};
   if (invalid.stored_winner && context.stored) target.current_labels = context.stored->labels;
   for (const InvalidConfig& config : context.contents->invalid) {
@@ -157,9 +158,10 @@ StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const 
                                                const PlanResult& planned) {
   std::vector<DriftCorrection> drift = FindDriftCorrections(plan, planned.actual);
   for (const DriftCorrection& correction : drift) LOG(INFO) << correction.Describe();
-  LOG(INFO) << "reconciling " << context.key.ToString() << ": " << plan.operations.size() << " change(s)\n"
-            << ToString(plan);
   std::string key_text = context.key.ToString();
+  if (options_.target_site) key_text += " at " + *options_.target_site;
+  LOG(INFO) << "reconciling " << key_text << ": " << plan.operations.size() << " change(s)\n"
+            << ToString(plan);
   if (!MayWrite()) {
     LOG(WARNING) << key_text << ": leadership lost before applying " << plan.operations.size()
                  << " change(s); left to the new leader";
@@ -201,6 +203,7 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
   // Plan again under the lock: another key may have just created them.
   PlanEstateOptions options;
   options.render = options_.render;
+  options.target_site = options_.target_site;
   options.plan.prune = false;
   auto fresh = PlanEstate(engine_, Desired(context), options);
   if (!fresh.ok()) return fresh.status().WithContext("planning networks");
@@ -217,7 +220,8 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
 }
 
 Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
-  if (!MayWrite()) return Status::Ok();  // the leader publishes; a stale writer would fight it
+  if (!MayWrite()) return Status::Ok();           // the leader publishes; a stale writer would fight it
+  if (options_.target_site) return Status::Ok();  // the local reconciler publishes
   if (options_.failover_of) {
     std::string failover = options_.failover_of(context.key);
     if (!failover.empty()) AddFailoverCondition(status, failover, clock_.WallNow());

@@ -12,6 +12,7 @@
 #include "swarmop/reconciler/key_lister.h"
 #include "swarmop/reconciler/operator_routes.h"
 #include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/site_reconcilers.h"
 #include "swarmop/reconciler/spec_cache.h"
 #include "swarmop/reconciler/spec_store.h"
 
@@ -79,6 +80,7 @@ struct Operator::Parts {
       : counting(&inner),
         store(counting, SpecStoreOptions{options.load}),
         specs([this] { return store.Load(); }),
+        last_good(specs),
         status(store, counting, own_writes),
         reconciler(counting, specs, status, &metrics, SystemClock(), WithFailover(options.reconcile)),
         keys(counting, specs),
@@ -86,7 +88,10 @@ struct Operator::Parts {
         sites(
             counting, [this] { return Desired(); }, options.sites,
             [this](const FailoverEvent& event) { OnFailoverEvent(event); }),
-        adjuster(sites) {}
+        adjuster(sites),
+        site_loops(last_good, status,
+                   {options.sites.interval, options.controller, WithFailover(options.reconcile),
+                    options.sites.engines, options.sites.connect}) {}
 
   // The reconciler calls `adjuster` only once the controller runs, after every part is built.
   EstateReconcilerOptions WithFailover(EstateReconcilerOptions options) {
@@ -95,8 +100,9 @@ struct Operator::Parts {
     return options;
   }
 
+  // The monitor keeps judging the separate sites while the specs' swarm is dark (last specs loaded).
   StatusOr<crds::DesiredState> Desired() {
-    auto contents = specs.Get();
+    auto contents = last_good.Get();
     if (!contents.ok()) return contents.status();
     return (*contents)->state;
   }
@@ -106,11 +112,13 @@ struct Operator::Parts {
   void OnFailoverEvent(const FailoverEvent& event) {
     LOG(WARNING) << event.message;
     controller.RequestResync();
+    site_loops.RequestResync();
   }
 
   engine::CountingEngine counting;
   SpecStore store;
   SpecCache specs;
+  LastGoodSpecs last_good;
   OwnWrites own_writes;
   Metrics metrics;
   StatusReporter status;
@@ -119,6 +127,7 @@ struct Operator::Parts {
   Controller controller;
   SiteMonitor sites;  // after the controller: its events reach the controller, and it is destroyed first
   FailoverAdjuster adjuster;
+  SiteReconcilers site_loops;  // one loop per separate-swarm site
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
 };
@@ -127,14 +136,15 @@ StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, Oper
   auto parts = std::make_unique<Parts>(engine, options);
   if (!options.listen.empty()) {
     auto http = StartHttpServer(
-        options.listen,
-        OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting, &parts->sites}));
+        options.listen, OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting,
+                                        &parts->sites, &parts->site_loops}));
     if (!http.ok()) return http.status();
     parts->http = std::move(http).value();
     LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address();
   }
   parts->controller.Start();
   parts->sites.Start();
+  parts->site_loops.Start();
   return std::unique_ptr<Operator>(new Operator(std::move(parts)));
 }
 
@@ -146,6 +156,7 @@ void Operator::Stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
   parts_->sites.Stop();
+  parts_->site_loops.Stop();
   parts_->controller.Stop();
   if (parts_->http) parts_->http->Stop();
 }
@@ -154,6 +165,7 @@ Controller& Operator::controller() { return parts_->controller; }
 StatusReporter& Operator::status() { return parts_->status; }
 Metrics& Operator::metrics() { return parts_->metrics; }
 SiteMonitor& Operator::sites() { return parts_->sites; }
+SiteReconcilers& Operator::site_reconcilers() { return parts_->site_loops; }
 engine::CountingEngine& Operator::engine() { return parts_->counting; }
 
 }  // namespace swarmop::reconciler

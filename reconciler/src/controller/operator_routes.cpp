@@ -33,7 +33,8 @@ HttpRoutes OperatorRoutes(OperatorParts parts) {
         parts.controller.LastResync(),
         parts.controller.Ready(),
         parts.controller.EngineReachable(),
-        parts.sites ? std::optional<SiteSnapshot>(parts.sites->Snapshot()) : std::nullopt};
+        parts.sites ? std::optional<SiteSnapshot>(parts.sites->Snapshot()) : std::nullopt,
+        parts.site_loops ? parts.site_loops->States() : std::vector<SiteReconcileState>{}};
     return HttpResponse{200, "application/json", ToJson(document)};
   };
   return routes;

@@ -60,6 +60,18 @@ std::string ToJson(const StatusDocument& document) {
                         {"specs", std::move(specs)}};
   if (document.last_resync) out["lastResync"] = FormatRfc3339(*document.last_resync);
   if (document.sites) AddSites(*document.sites, out);
+  if (!document.site_reconcilers.empty()) {
+    nlohmann::json loops = nlohmann::json::array();
+    for (const SiteReconcileState& s : document.site_reconcilers) {
+      loops.push_back({{"site", s.site},
+                       {"endpoint", s.endpoint},
+                       {"ready", s.ready},
+                       {"engineReachable", s.engine_reachable},
+                       {"queueDepth", s.queue_depth},
+                       {"resyncs", s.resyncs}});
+    }
+    out["siteReconcilers"] = std::move(loops);
+  }
   return out.dump(2) + "\n";
 }
 

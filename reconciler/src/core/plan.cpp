@@ -25,7 +25,7 @@ Owner OwnerFromLabels(const engine::Labels& labels) {
 
 std::string SeparateSwarmReason(const Target& target) {
   return "site " + target.site + " is a separate swarm (" + target.engine_host +
-         "): applying to it is not implemented yet";
+         "): planned on its own engine";
 }
 
 // Depth of each owner in the dependsOn graph among rendered services: 0 = depends on no rendered service.

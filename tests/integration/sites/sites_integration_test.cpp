@@ -3,7 +3,10 @@
 //     its heal, failover/failback events from those readings, the manager placement warning, and the
 //     leader lease raced by several clients on the real engine (CAS on the config version);
 //   - separate layout (three swarms): the cloud engine partitioned is Unreachable while douala and yaounde
-//     answer, and its slow probe does not slow theirs.
+//     answer, and its slow probe does not slow theirs; one in-process Operator whose specs live in the
+//     cloud swarm reconciles a Service onto the douala and yaounde swarms (tasks on those swarms' nodes),
+//     keeps them through a cloud partition (and still repairs them then), and converges without
+//     duplicates on heal.
 // Measured times are printed as "[measure] ..." lines.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -19,11 +22,14 @@
 #include "swarmop/reconciler/apply.h"
 #include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/operator.h"
 #include "swarmop/reconciler/quorum.h"
 #include "swarmop/reconciler/site_engines.h"
 #include "swarmop/reconciler/site_health.h"
+#include "swarmop/reconciler/spec_store.h"
 #include "tcp_forwarder.h"
 #include "testbed.h"
 
@@ -503,6 +509,162 @@ TEST_F(SeparateSites, APartitionedCloudIsUnreachableWhileTheSitesAnswerPromptly)
     if (!cloud.ok()) std::this_thread::sleep_for(250ms);
   }
   EXPECT_TRUE(cloud.ok()) << cloud.ToString();
+}
+
+// ------------------------------------------------------------------------------------ one operator, three
+// swarms The operator's own swarm (where its specs are stored) is the cloud, reached over TCP like the sites;
+// each Site names its engine. The Service runs at douala and yaounde only.
+std::string SeparateEstateManifest(const std::map<std::string, uint16_t>& ports) {
+  std::string out;
+  for (const char* site : {"cloud", "douala", "yaounde"}) {
+    out += std::string("apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata:\n  name: ") + site +
+           "\nspec:\n  role: " + (std::string(site) == "cloud" ? "cloud" : "edge") +
+           "\n  engine: {host: \"tcp://127.0.0.1:" + std::to_string(ports.at(site)) + "\"}\n---\n";
+  }
+  out +=
+      "apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata:\n  name: app\nspec:\n"
+      "  image: local/busybox:1\n  command: [sleep, \"3600\"]\n"
+      "  sites:\n    douala: {replicas: 1}\n    yaounde: {replicas: 1}\n";
+  return out;
+}
+
+// swarmop's services of Service "app" on one swarm: name -> ID (empty map when the engine fails).
+std::map<std::string, std::string> AppServices(engine::Engine& engine) {
+  std::map<std::string, std::string> out;
+  auto listed = engine.ListServices(engine::ListFilter::Labels({{reconciler::labels::kOwnerName, "app"}}));
+  if (!listed.ok()) return out;
+  for (const auto& service : *listed) out[service.spec.name] = service.id;
+  return out;
+}
+
+// The hostname of the node running `service`'s task, once one runs ("" before).
+std::string RunningOn(engine::Engine& engine, const std::string& service) {
+  auto tasks = engine.ListTasks({service, "running", std::nullopt, {}});
+  if (!tasks.ok()) return "";
+  for (const auto& task : *tasks) {
+    if (task.status.state != "running" || task.node_id.empty()) continue;
+    auto node = engine.InspectNode(task.node_id);
+    if (node.ok()) return node->hostname;
+  }
+  return "";
+}
+
+std::optional<reconciler::SiteHealthState> HealthOf(reconciler::Operator& op, const std::string& site) {
+  for (const auto& health : op.sites().Snapshot().health) {
+    if (health.site == site) return health.reading.state;
+  }
+  return std::nullopt;
+}
+
+template <typename Pred>
+std::optional<double> WaitFor(Pred pred, std::chrono::seconds limit) {
+  auto start = SteadyClock::now();
+  while (SteadyClock::now() - start < limit) {
+    if (pred()) return Seconds(SteadyClock::now() - start);
+    std::this_thread::sleep_for(250ms);
+  }
+  return std::nullopt;
+}
+
+TEST_F(SeparateSites, OneOperatorReconcilesEverySiteSwarmAndADarkCloudStallsNone) {
+  std::map<std::string, std::unique_ptr<engine::Engine>> swarms;  // over the same TCP paths as the operator
+  for (const auto& [site, port] : ports_) {
+    auto endpoint = engine::ParseDockerHost("tcp://127.0.0.1:" + std::to_string(port));
+    ASSERT_TRUE(endpoint.ok());
+    endpoint->connect_timeout = 2s;
+    endpoint->request_timeout = 3s;
+    auto connected = engine::Connect(*endpoint);
+    ASSERT_TRUE(connected.ok()) << site << ": " << connected.status().ToString();
+    swarms[site] = std::move(connected).value();
+  }
+  engine::Engine& cloud = *swarms["cloud"];
+  reconciler::SpecStore store(cloud);
+  auto stored = store.Apply({{"separate.yaml", SeparateEstateManifest(ports_)}}, {});
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_TRUE(stored->plan.ok()) << (stored->plan.errors.empty() ? "" : stored->plan.errors[0].ToString());
+
+  reconciler::OperatorOptions options;
+  options.listen = "";
+  options.controller.workers = 1;
+  options.controller.resync = 5s;
+  options.controller.backoff.base = 200ms;
+  options.controller.backoff.cap = 2s;
+  options.sites.interval = 1s;
+  options.sites.engines.connect_timeout = 2s;
+  options.sites.engines.request_timeout = 3s;
+  auto started = reconciler::Operator::Start(cloud, options);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::unique_ptr<reconciler::Operator> op = std::move(started).value();
+
+  // Services land on the nodes of their sites: app-douala on douala's swarm, app-yaounde on yaounde's.
+  auto start = SteadyClock::now();
+  for (const char* site : {"douala", "yaounde"}) {
+    std::string name = std::string("app-") + site;
+    auto ran = WaitFor([&] { return RunningOn(*swarms[site], name) == site; }, 90s);
+    ASSERT_TRUE(ran) << name << " never ran on " << site << "'s node";
+  }
+  Measure("separate: operator start -> app runs on the douala and yaounde swarms",
+          Seconds(SteadyClock::now() - start));
+  EXPECT_EQ(AppServices(*swarms["douala"]).size(), 1u);
+  EXPECT_EQ(AppServices(*swarms["yaounde"]).size(), 1u);
+  EXPECT_TRUE(AppServices(cloud).empty()) << "a site's service landed on the cloud swarm";
+  auto douala_before = AppServices(*swarms["douala"]);
+  auto yaounde_before = AppServices(*swarms["yaounde"]);
+
+  // The cloud (the operator's own swarm, where the specs are) goes dark.
+  ASSERT_TRUE(bed_->Partition("cloud").ok());
+  auto cut = SteadyClock::now();
+  auto unreachable =
+      WaitFor([&] { return HealthOf(*op, "cloud") == reconciler::SiteHealthState::kUnreachable; }, 30s);
+  bool healed = false;
+  auto heal = [&] {
+    if (!healed) healed = bed_->Heal("cloud").ok();
+  };
+  if (!unreachable) heal();
+  ASSERT_TRUE(unreachable) << "the cloud never became Unreachable";
+  Measure("separate: cloud partitioned -> operator reports cloud Unreachable", *unreachable);
+  EXPECT_EQ(HealthOf(*op, "douala"), reconciler::SiteHealthState::kReady);
+  EXPECT_EQ(HealthOf(*op, "yaounde"), reconciler::SiteHealthState::kReady);
+  // Several site resyncs with the specs unreadable: nothing removed, nothing replaced.
+  std::this_thread::sleep_until(cut + 6s);  // the site loops resync every 5 s
+  EXPECT_EQ(AppServices(*swarms["douala"]), douala_before)
+      << "douala's service changed while the cloud was dark";
+  EXPECT_EQ(AppServices(*swarms["yaounde"]), yaounde_before)
+      << "yaounde's service changed while the cloud was dark";
+  EXPECT_EQ(RunningOn(*swarms["douala"], "app-douala"), "douala");
+  // The sites are still reconciled from the last specs loaded: a service removed by hand comes back.
+  ASSERT_TRUE(swarms["yaounde"]->RemoveService("app-yaounde").ok());
+  auto repaired = WaitFor([&] { return AppServices(*swarms["yaounde"]).size() == 1; }, 30s);
+  EXPECT_TRUE(repaired) << "yaounde was not repaired while the cloud was dark";
+  if (repaired) Measure("separate: cloud dark, app-yaounde removed by hand -> recreated", *repaired);
+  EXPECT_EQ(HealthOf(*op, "cloud"), reconciler::SiteHealthState::kUnreachable);
+
+  heal();
+  ASSERT_TRUE(healed);
+  auto ready = WaitFor([&] { return HealthOf(*op, "cloud") == reconciler::SiteHealthState::kReady; }, 30s);
+  ASSERT_TRUE(ready) << "the cloud never became Ready again";
+  Measure("separate: heal cloud -> Ready", *ready);
+  // Converged without duplicates: exactly one app service per site swarm, none on the cloud, running.
+  auto converged = WaitFor(
+      [&] {
+        return op->controller().EngineReachable() && RunningOn(*swarms["douala"], "app-douala") == "douala" &&
+               RunningOn(*swarms["yaounde"], "app-yaounde") == "yaounde";
+      },
+      60s);
+  ASSERT_TRUE(converged) << "not converged after the heal";
+  std::this_thread::sleep_for(2s);  // a few more reconciles of every loop
+  EXPECT_EQ(AppServices(*swarms["douala"]), douala_before);
+  EXPECT_EQ(AppServices(*swarms["yaounde"]).size(), 1u);
+  EXPECT_TRUE(AppServices(cloud).empty());
+  for (const auto& state : op->site_reconcilers().States()) {
+    std::cout << "[site loop] " << state.site << " at " << state.endpoint << ": ready=" << state.ready
+              << " reachable=" << state.engine_reachable << " resyncs=" << state.resyncs << std::endl;
+  }
+  op->Stop();
+
+  // Leave the swarms as found for other tests.
+  for (const char* site : {"douala", "yaounde"})
+    (void)swarms[site]->RemoveService(std::string("app-") + site);
 }
 
 }  // namespace

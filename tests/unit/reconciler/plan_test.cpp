@@ -97,12 +97,10 @@ const Case kCases[] = {
        d.services[1].spec.sites["cloud"].replicas = 1;
      },
      nullptr,
-     "# left alone: network swarmop-cloud: site cloud is a separate swarm (tcp://10.20.0.10:2376): applying "
-     "to "
-     "it is not implemented yet\n"
-     "# left alone: service web-cloud: site cloud is a separate swarm (tcp://10.20.0.10:2376): applying to "
-     "it "
-     "is not implemented yet\n"},
+     "# left alone: network swarmop-cloud: site cloud is a separate swarm (tcp://10.20.0.10:2376): planned "
+     "on its own engine\n"
+     "# left alone: service web-cloud: site cloud is a separate swarm (tcp://10.20.0.10:2376): planned on "
+     "its own engine\n"},
 };
 
 class ComputePlanTest : public ::testing::TestWithParam<Case> {};

@@ -1,9 +1,20 @@
 // The convenient entry points for the CLI and the controller: render + gather + diff + plan, and apply.
 // A Reconciler (reconciler.h) is built on these; pass PlanEstateOptions::owner to plan one key only.
+//
+// One engine, one swarm: PlanEstate plans what belongs on the swarm `engine` is. By default that is the
+// local swarm (the operator's: every site without Site.spec.engine); the objects of separate-swarm sites are
+// then reported in Plan::left_alone. With `target_site` it is that separate-swarm Site's own swarm: only
+// its services and network (and the configs they use) are planned, as local objects of that engine.
+// Pruning stays within the swarm's share: the local plan never removes an object labelled with a
+// separate-swarm site, a site's plan removes only objects labelled with that site, and configs that any
+// part of the estate still renders are never removed (so even a Site whose engine is the operator's own
+// swarm cannot make two planners undo each other).
 // Thread-safety: as the functions they call.
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "swarmop/base/status.h"
 #include "swarmop/crds/model.h"
@@ -21,6 +32,8 @@ struct PlanEstateOptions {
   RenderOptions render;
   PlanOptions plan;
   std::optional<Request> owner;  // keep only this owner's operations (FilterPlan)
+  // Unset: `engine` is the local swarm. Set: it is this separate-swarm Site's swarm.
+  std::optional<std::string> target_site;
 };
 
 struct PlanResult {
@@ -29,7 +42,14 @@ struct PlanResult {
   Plan plan;
 };
 
-// Render(desired), GatherActualState, ComputePlan (and FilterPlan when options.owner is set).
+// The Sites of `desired` that are their own swarm (Site.spec.engine set), in spec order.
+std::vector<const crds::Site*> SeparateSwarmSites(const crds::DesiredState& desired);
+
+// The part of a rendered estate that goes to one separate-swarm site, re-targeted as local objects of
+// that site's engine: its services and networks, and the configs those services reference.
+RenderedState SelectSite(const RenderedState& rendered, const std::string& site);
+
+// Render(desired), [SelectSite], GatherActualState, ComputePlan (and FilterPlan when options.owner is set).
 StatusOr<PlanResult> PlanEstate(engine::Engine& engine, const crds::DesiredState& desired,
                                 const PlanEstateOptions& options = {});
 

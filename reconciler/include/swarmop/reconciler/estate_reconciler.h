@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "swarmop/engine/engine.h"
@@ -46,6 +47,10 @@ struct EstateReconcilerOptions {
   // leader stops writing on time). Empty: always allowed. A refusal is not an error: the key is left for
   // the replica that leads.
   std::function<bool()> may_write;
+  // Set: the engine is this separate-swarm Site's own swarm (watch mode runs one such reconciler per
+  // site): only that site's objects are planned (PlanEstateOptions::target_site), and no spec status is
+  // published: the local swarm's reconciler owns the specs' status.
+  std::optional<std::string> target_site;
 };
 
 class EstateReconciler : public Reconciler {

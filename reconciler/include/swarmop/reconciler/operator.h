@@ -1,8 +1,9 @@
 // Operator: watch mode assembled: the spec store and its cache, the EstateReconciler, the Controller
 // (queue, workers, events, resync), status and metrics, the SiteMonitor (site health and failover: its
-// active failovers are applied to the desired state before every plan), and the HTTP surface. `swarmop run`
-// is this plus signal handling; integration tests run it in-process. Thread-safety: Start/Stop from one
-// thread; accessors from any thread.
+// active failovers are applied to the desired state before every plan), one reconcile loop per
+// separate-swarm site (SiteReconcilers: its own connection, queue and workers), and the HTTP surface.
+// `swarmop run` is this plus signal handling; integration tests run it in-process. Thread-safety: Start/Stop
+// from one thread; accessors from any thread.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@
 #include "swarmop/reconciler/estate_reconciler.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/site_monitor.h"
+#include "swarmop/reconciler/site_reconcilers.h"
 #include "swarmop/reconciler/status_reporter.h"
 
 namespace swarmop::reconciler {
@@ -24,8 +26,8 @@ struct OperatorOptions {
   std::string listen = "0.0.0.0:8080";  // empty: no HTTP surface
   ControllerOptions controller;
   EstateReconcilerOptions reconcile;  // adjust_desired is the operator's own (failover)
-  SiteMonitorOptions sites;
-  crds::LoadOptions load;  // environment overrides for hand-made specs
+  SiteMonitorOptions sites;           // also the separate sites' loops: interval, connection timeouts, TLS
+  crds::LoadOptions load;             // environment overrides for hand-made specs
 };
 
 class Operator {
@@ -43,6 +45,7 @@ class Operator {
   StatusReporter& status();
   Metrics& metrics();
   SiteMonitor& sites();
+  SiteReconcilers& site_reconcilers();
   engine::CountingEngine& engine();
 
  private:

@@ -13,6 +13,7 @@
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/site_monitor.h"
+#include "swarmop/reconciler/site_reconcilers.h"
 #include "swarmop/reconciler/spec_status.h"
 #include "swarmop/reconciler/status_reporter.h"
 
@@ -24,6 +25,7 @@ struct OperatorParts {
   Metrics& metrics;
   engine::CountingEngine* counting = nullptr;  // engine call counts for /metrics; optional
   const SiteMonitor* sites = nullptr;          // site lines in /metrics and "sites" in the status; optional
+  SiteReconcilers* site_loops = nullptr;       // "siteReconcilers" in the status; optional
 };
 
 HttpRoutes OperatorRoutes(OperatorParts parts);
@@ -34,7 +36,8 @@ struct StatusDocument {
   std::optional<Clock::WallTime> last_resync;
   bool ready = false;
   bool engine_reachable = false;
-  std::optional<SiteSnapshot> sites;  // absent: no "sites" fields
+  std::optional<SiteSnapshot> sites;                 // absent: no "sites" fields
+  std::vector<SiteReconcileState> site_reconcilers;  // empty: no "siteReconcilers"
 };
 
 // {"ready":true,"engineReachable":true,"queueDepth":0,"lastResync":"2026-...Z",
@@ -42,7 +45,9 @@ struct StatusDocument {
 //  "status":"True","reason":"Converged","message":"...","lastTransitionTime":"..."}]}],
 //  "sites":[{"name":"douala","health":"Unreachable","reason":"...","lastTransitionTime":"...",
 //            "failover":{"active":true,"partner":"yaounde"}}],          (partner: only while active)
-//  "failovers":1,"failbacks":0,"placementWarnings":["..."]}             (with a SiteSnapshot only)
+//  "failovers":1,"failbacks":0,"placementWarnings":["..."],             (with a SiteSnapshot only)
+//  "siteReconcilers":[{"site":"douala","endpoint":"tcp://...","ready":true,"engineReachable":true,
+//                      "queueDepth":0,"resyncs":3}]}                     (separate-swarm sites' loops)
 std::string ToJson(const StatusDocument& document);
 
 }  // namespace swarmop::reconciler

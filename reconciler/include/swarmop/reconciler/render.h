@@ -17,7 +17,8 @@
 //     per-site service (Swarm rejects the second). Such ports are rendered in host mode (each site's tasks
 //     publish on their own nodes) and a warning says so; a Service at one local site keeps ingress mode.
 // Sites that are their own swarm (Site.spec.engine set) are rendered too, with `target` naming that site and
-// endpoint; apply only handles the local swarm for now and reports the others as skipped.
+// endpoint; PlanEstate plans them on that site's own engine (PlanEstateOptions::target_site, core.h) and
+// reports them as left alone in the local swarm's plan.
 // Thread-safety: pure functions over values.
 #pragma once
 

@@ -1,0 +1,174 @@
+#include "swarmop/reconciler/site_reconcilers.h"
+
+#include <glog/logging.h>
+
+#include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/key_lister.h"
+#include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/site_engine.h"
+
+namespace swarmop::reconciler {
+
+StatusOr<std::shared_ptr<const StoreContents>> LastGoodSpecs::Get() {
+  std::unique_lock<std::mutex> loading(load_mu_, std::defer_lock);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // While a load is under way or after a recent failure, the last specs serve at once: one caller at a
+    // time pays for a dark swarm's timeouts, never all of them.
+    bool failed_recently = last_failure_ && SystemClock().Now() - *last_failure_ < retry_after_;
+    if (last_ && (failed_recently || !loading.try_lock())) return last_;
+  }
+  if (!loading.owns_lock()) loading.lock();
+  auto loaded = specs_.Get();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (loaded.ok()) {
+    last_ = *loaded;
+    last_failure_.reset();
+    return last_;
+  }
+  last_failure_ = SystemClock().Now();
+  if (!last_) return loaded.status();
+  LOG_EVERY_N(WARNING, 10) << "the specs cannot be read (" << loaded.status().ToString()
+                           << "): separate sites are reconciled to the specs last loaded";
+  return last_;
+}
+
+namespace {
+
+// What the stored specs are, for noticing a change: kind/name/hash of each, and the invalid configs.
+std::string Fingerprint(const StoreContents& contents) {
+  std::string out;
+  for (const StoredSpec& spec : contents.specs) {
+    out += crds::KindName(spec.kind) + ("/" + spec.name) + "@" + spec.spec_hash + ";";
+  }
+  for (const InvalidConfig& invalid : contents.invalid) out += "!" + invalid.config_id + ";";
+  return out;
+}
+
+}  // namespace
+
+// Declaration order is construction order: each part borrows the ones above it.
+struct SiteReconcilers::Loop {
+  Loop(SiteEngines& engines, const SiteEndpoint& endpoint, LastGoodSpecs& source, StatusReporter& status,
+       const SiteReconcilersOptions& options)
+      : site(endpoint.site),
+        address(endpoint.endpoint.ToString()),
+        engine(MakeSiteEngine(engines, site)),
+        specs([&source]() -> StatusOr<StoreContents> {
+          auto contents = source.Get();
+          if (!contents.ok()) return contents.status();
+          return **contents;
+        }),
+        reconciler(*engine, specs, status, nullptr, SystemClock(), ForSite(options.reconcile, site)),
+        keys(*engine, specs),
+        controller(*engine, reconciler, keys, specs, own_writes, nullptr, options.controller) {}
+
+  static EstateReconcilerOptions ForSite(EstateReconcilerOptions options, const std::string& site) {
+    options.target_site = site;
+    return options;
+  }
+
+  std::string site;
+  std::string address;
+  std::unique_ptr<engine::Engine> engine;
+  SpecCache specs;
+  OwnWrites own_writes;
+  EstateReconciler reconciler;
+  EstateKeyLister keys;
+  Controller controller;
+};
+
+SiteReconcilers::SiteReconcilers(LastGoodSpecs& specs, StatusReporter& status, SiteReconcilersOptions options)
+    : specs_(specs), status_(status), options_(std::move(options)) {}
+
+SiteReconcilers::~SiteReconcilers() { Stop(); }
+
+Status SiteReconcilers::Sync() {
+  auto contents = specs_.Get();
+  if (!contents.ok()) return contents.status().WithContext("separate sites: reading specs");
+  std::vector<SiteEndpoint> endpoints;
+  for (const crds::Site* site : SeparateSwarmSites((*contents)->state)) {
+    auto endpoint = SiteEndpointFor(*site, options_.engines);
+    if (endpoint.ok()) {
+      endpoints.push_back(std::move(endpoint).value());
+    } else {
+      LOG_EVERY_N(WARNING, 20) << "site " << site->name()
+                               << " is not reconciled: " << endpoint.status().ToString();
+    }
+  }
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  // The loops watch their own swarms' events, not the specs' swarm: a spec change reaches them here.
+  std::string fingerprint = Fingerprint(**contents);
+  if (fingerprint != fingerprint_) {
+    fingerprint_ = fingerprint;
+    for (auto& loop : loops_) loop->controller.RequestResync();
+  }
+  bool same = endpoints.size() == endpoints_.size() && engines_;
+  for (size_t i = 0; same && i < endpoints.size(); ++i) {
+    same = endpoints[i].site == endpoints_[i].site &&
+           endpoints[i].endpoint.ToString() == endpoints_[i].endpoint.ToString();
+  }
+  if (same) return Status::Ok();
+  StopLoops();
+  engines_ = std::make_unique<SiteEngines>(endpoints, options_.connect);
+  endpoints_ = endpoints;
+  for (const SiteEndpoint& endpoint : endpoints) {
+    loops_.push_back(std::make_unique<Loop>(*engines_, endpoint, specs_, status_, options_));
+    loops_.back()->controller.Start();
+    LOG(INFO) << "reconciling separate site " << endpoint.site << " at " << loops_.back()->address;
+  }
+  return Status::Ok();
+}
+
+void SiteReconcilers::StopLoops() {
+  for (auto& loop : loops_) loop->controller.Stop();
+  loops_.clear();
+}
+
+void SiteReconcilers::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SiteReconcilers::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  StopLoops();
+}
+
+void SiteReconcilers::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    Status synced = Sync();
+    if (!synced.ok()) {
+      LOG_EVERY_N(WARNING, 10) << synced.ToString();
+    }
+    lock.lock();
+    cv_.wait_for(lock, options_.interval, [this] { return stopping_; });
+  }
+}
+
+void SiteReconcilers::RequestResync() {
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  for (auto& loop : loops_) loop->controller.RequestResync();
+}
+
+std::vector<SiteReconcileState> SiteReconcilers::States() const {
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  std::vector<SiteReconcileState> out;
+  for (const auto& loop : loops_) {
+    const Controller& c = loop->controller;
+    out.push_back({loop->site, loop->address, c.Ready(), c.EngineReachable(), c.QueueDepth(), c.Resyncs()});
+  }
+  return out;
+}
+
+}  // namespace swarmop::reconciler
