@@ -1,5 +1,7 @@
 #include "estate_converge.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -10,9 +12,72 @@
 #include "cli_support.h"
 #include "render_options.h"
 #include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/site_engines.h"
 
 namespace swarmop::cli {
 namespace {
+
+// A separate-swarm Site (Site.spec.engine) reached for one command: its engine, or why it cannot be.
+struct SiteSwarm {
+  std::string site;
+  std::string address;
+  std::shared_ptr<engine::Engine> engine;  // null when unreachable
+  Status error;
+};
+
+// Connects to every separate-swarm site at once (each with its own timeouts: a dark site costs its own
+// timeout only). TLS material: the Site's secrets under /run/secrets, or <$SWARMOP_TLS_DIR>/<site>/.
+std::vector<SiteSwarm> ConnectSites(const crds::DesiredState& desired) {
+  reconciler::SiteEngineOptions options;
+  if (const char* dir = std::getenv("SWARMOP_TLS_DIR"); dir && *dir) options.tls_dir = dir;
+  std::vector<SiteSwarm> out;
+  std::vector<reconciler::SiteEndpoint> endpoints;
+  for (const crds::Site* site : reconciler::SeparateSwarmSites(desired)) {
+    auto endpoint = reconciler::SiteEndpointFor(*site, options);
+    if (endpoint.ok()) {
+      endpoints.push_back(*endpoint);
+    } else {
+      out.push_back({site->name(), site->spec.engine->host, nullptr, endpoint.status()});
+    }
+  }
+  reconciler::SiteEngines engines(endpoints);
+  std::map<std::string, Status> probed;  // ProbeAll answers in name order
+  for (reconciler::SiteProbe& probe : engines.ProbeAll()) probed[probe.site] = std::move(probe.status);
+  for (const reconciler::SiteEndpoint& endpoint : endpoints) {
+    SiteSwarm swarm{endpoint.site, endpoint.endpoint.ToString(), nullptr, probed[endpoint.site]};
+    if (swarm.error.ok()) {
+      auto engine = engines.EngineFor(swarm.site);  // shared: outlives `engines`
+      if (engine.ok()) swarm.engine = *engine;
+      swarm.error = engine.status();
+    }
+    out.push_back(std::move(swarm));
+  }
+  return out;
+}
+
+void ReportUnreachable(const SiteSwarm& swarm, const Status& error) {
+  std::cerr << "swarmop: error: site " << swarm.site << " (" << swarm.address
+            << ") cannot be reached: " << error.message() << "; the other sites go on\n";
+}
+
+std::optional<reconciler::PlanResult> PlanSite(const SiteSwarm& swarm, const crds::DesiredState& desired) {
+  if (!swarm.engine) {
+    ReportUnreachable(swarm, swarm.error);
+    return std::nullopt;
+  }
+  reconciler::PlanEstateOptions options;
+  options.render = SwarmopRenderOptions();
+  options.target_site = swarm.site;
+  auto planned = reconciler::PlanEstate(*swarm.engine, desired, options);
+  if (!planned.ok()) {
+    ReportUnreachable(swarm, planned.status());
+    return std::nullopt;
+  }
+  for (const std::string& warning : planned->plan.warnings) {
+    std::cerr << "warning: site " << swarm.site << ": " << warning << "\n";
+  }
+  return std::move(planned).value();
+}
 
 reconciler::PlanResult PlanWithWarnings(engine::Engine& engine, const crds::DesiredState& desired) {
   reconciler::PlanEstateOptions options;
@@ -92,7 +157,9 @@ int ReportMissingSecrets(const reconciler::PlanResult& planned) {
 }
 
 int WaitForServices(engine::Engine& engine, const reconciler::PlanResult& planned, const ConvergeArgs& args) {
-  std::cout << "waiting for " << planned.desired.services.size() << " service(s) to converge (timeout "
+  const auto local = std::count_if(planned.desired.services.begin(), planned.desired.services.end(),
+                                   [](const reconciler::DesiredService& s) { return s.target.local(); });
+  std::cout << "waiting for " << local << " service(s) to converge (timeout "
             << std::chrono::duration_cast<std::chrono::seconds>(args.timeout).count() << "s)\n";
   reconciler::ConvergenceOptions options;
   options.timeout = args.timeout;
@@ -120,13 +187,33 @@ bool PrintEstatePlan(engine::Engine& engine, const crds::DesiredState& desired) 
   const std::string text = reconciler::ToString(planned.plan);
   std::cout << text;
   if (!text.empty() && text.back() != '\n') std::cout << "\n";
-  return !planned.plan.empty();
+  const bool sites_differ = PrintSitePlans(desired) != kExitOk;
+  return !planned.plan.empty() || sites_differ;
+}
+
+int PrintSitePlans(const crds::DesiredState& desired) {
+  int code = kExitOk;
+  for (const SiteSwarm& swarm : ConnectSites(desired)) {
+    std::cout << "site " << swarm.site << " (" << swarm.address << "):\n";
+    std::optional<reconciler::PlanResult> planned = PlanSite(swarm, desired);
+    if (!planned) {
+      code = kExitError;
+      continue;
+    }
+    const std::string text = reconciler::ToString(planned->plan);
+    std::cout << (text.empty() ? "  no change\n" : text);
+    if (!text.empty() && text.back() != '\n') std::cout << "\n";
+    if (!planned->plan.empty() && code == kExitOk) code = kExitFailed;
+  }
+  return code;
 }
 
 int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, const ConvergeArgs& args) {
   reconciler::PlanResult planned = PlanOrFail(engine, desired);
   PrintLeftAlone(planned.plan);
   const int missing_secrets = ReportMissingSecrets(planned);
+  // (the engine's refusal of a missing secret normally fails the apply too)
+  int code = missing_secrets > 0 ? kExitFailed : kExitOk;
   if (planned.plan.empty()) {
     std::cout << "swarm already matches the specs: nothing to change\n";
   } else {
@@ -141,12 +228,44 @@ int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, co
     std::cout << "applied: " << report.writes << " write(s) to the swarm\n";
     if (!report.ok()) {
       std::cerr << "swarmop: apply failed: " << report.FirstError().message() << "\n";
-      return kExitFailed;
+      code = kExitFailed;
     }
   }
-  if (missing_secrets > 0) return kExitFailed;  // (the engine's refusal normally failed the apply above)
-  if (!args.wait) return kExitOk;
-  return WaitForServices(engine, planned, args);
+  if (code == kExitOk && args.wait) code = WaitForServices(engine, planned, args);
+  const int sites = ConvergeSites(desired, args);  // a local failure does not hold the sites back
+  return code != kExitOk ? code : sites;
+}
+
+int ConvergeSites(const crds::DesiredState& desired, const ConvergeArgs& args) {
+  int code = kExitOk;
+  for (const SiteSwarm& swarm : ConnectSites(desired)) {
+    std::cout << "site " << swarm.site << " (" << swarm.address << "):\n";
+    std::optional<reconciler::PlanResult> planned = PlanSite(swarm, desired);
+    if (!planned) {
+      code = kExitFailed;
+      continue;
+    }
+    if (planned->plan.empty()) {
+      std::cout << "  already matches the specs: nothing to change\n";
+    } else {
+      reconciler::ApplyOptions options;
+      auto mu = std::make_shared<std::mutex>();
+      options.on_event = [mu](const std::string& line) {
+        std::lock_guard<std::mutex> lock(*mu);
+        std::cout << "  " + line + "\n" << std::flush;
+      };
+      reconciler::ApplyReport report = reconciler::ApplyPlan(*swarm.engine, planned->plan, options);
+      std::cout << "  applied: " << report.writes << " write(s) to site " << swarm.site << "\n";
+      if (!report.ok()) {
+        std::cerr << "swarmop: site " << swarm.site << ": apply failed: " << report.FirstError().message()
+                  << "\n";
+        code = kExitFailed;
+        continue;
+      }
+    }
+    if (args.wait && WaitForServices(*swarm.engine, *planned, args) != kExitOk) code = kExitFailed;
+  }
+  return code;
 }
 
 }  // namespace swarmop::cli

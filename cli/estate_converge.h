@@ -16,12 +16,23 @@ struct ConvergeArgs {
 };
 
 // Plans `desired` against the swarm and applies the plan, printing one line per operation; with `wait`,
-// then prints progress until every service runs as desired. Returns kExitOk, or kExitFailed when an
-// operation failed or the services did not converge; exits 2 on engine errors.
+// then prints progress until every service runs as desired. Then the same for every separate-swarm Site
+// (ConvergeSites). Returns kExitOk, or kExitFailed when an operation failed, the services did not
+// converge or a site could not be reached; exits 2 on engine errors of the local swarm.
 int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, const ConvergeArgs& args);
 
-// Prints what ConvergeEstate would do. Returns true when the plan has operations.
+// The separate-swarm Sites of `desired` (Site.spec.engine), each planned and applied on its own engine,
+// one "site <name> (<endpoint>):" section each. A site that cannot be reached is reported (site,
+// endpoint, error) and makes the result kExitFailed; the other sites go on. TLS material: the Site's
+// Swarm secrets under /run/secrets, or $SWARMOP_TLS_DIR/<site>/{ca,cert,key}.pem when that is set.
+int ConvergeSites(const crds::DesiredState& desired, const ConvergeArgs& args);
+
+// Prints what ConvergeEstate would do. Returns true when a plan has operations or a site is unreachable.
 bool PrintEstatePlan(engine::Engine& engine, const crds::DesiredState& desired);
+
+// Prints each separate-swarm Site's plan ("site <name> (<endpoint>):"). Returns kExitOk when nothing
+// would change, kExitFailed when something would, kExitError when a site cannot be reached.
+int PrintSitePlans(const crds::DesiredState& desired);
 
 // PlanEstate, minus any removal of the spec store's own configs; exits 2 on engine errors.
 reconciler::PlanResult PlanEstateOrFail(engine::Engine& engine, const crds::DesiredState& desired);

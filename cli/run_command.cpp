@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,8 @@ reconciler::OperatorOptions Options(const RunArgs& args) {
   options.sites.interval = PositiveDuration("--site-interval", args.site_interval);
   options.sites.failover.grace = PositiveDuration("--failover-grace", args.failover_grace);
   options.sites.failover.hold_down = PositiveDuration("--failback-hold", args.failback_hold);
+  // Separate-swarm sites' TLS material from a local directory instead of the Swarm secrets (site_engines.h).
+  if (const char* dir = std::getenv("SWARMOP_TLS_DIR"); dir && *dir) options.sites.engines.tls_dir = dir;
   options.controller.workers = args.workers;
   options.load.environment = EnvironmentName(args.environment);
   options.reconcile.render = SwarmopRenderOptions();  // Replications too, as apply and diff render them
