@@ -24,6 +24,7 @@ HttpRoutes OperatorRoutes(OperatorParts parts) {
     if (parts.counting) parts.metrics.SetEngineCalls(parts.counting->Counts());
     std::string text = parts.metrics.RenderText();
     if (parts.sites) text += SiteMetricsText(parts.sites->Snapshot());
+    if (parts.site_loops) text += SiteLoopMetricsText(parts.site_loops->States());
     return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   };
   routes["/api/v1/status"] = [parts] {

@@ -2,6 +2,8 @@
 
 #include <glog/logging.h>
 
+#include <sstream>
+
 #include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/key_lister.h"
 #include "swarmop/reconciler/own_writes.h"
@@ -159,6 +161,26 @@ void SiteReconcilers::Run() {
 void SiteReconcilers::RequestResync() {
   std::lock_guard<std::mutex> lock(loops_mu_);
   for (auto& loop : loops_) loop->controller.RequestResync();
+}
+
+std::string SiteLoopMetricsText(const std::vector<SiteReconcileState>& states) {
+  if (states.empty()) return "";
+  std::ostringstream out;
+  auto series = [&](const char* name, const char* type, const char* help, auto value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+    for (const SiteReconcileState& s : states)
+      out << name << "{site=\"" << s.site << "\"} " << value(s) << "\n";
+  };
+  series("swarmop_site_loop_ready", "gauge",
+         "1 once a separate site's loop reconciled every key of its first pass.",
+         [](const SiteReconcileState& s) { return s.ready ? 1 : 0; });
+  series("swarmop_site_loop_engine_reachable", "gauge", "1 while a separate site's loop can list its keys.",
+         [](const SiteReconcileState& s) { return s.engine_reachable ? 1 : 0; });
+  series("swarmop_site_loop_queue_depth", "gauge", "Keys waiting in a separate site's work queue.",
+         [](const SiteReconcileState& s) { return s.queue_depth; });
+  series("swarmop_site_loop_resyncs_total", "counter", "Resyncs of a separate site's loop.",
+         [](const SiteReconcileState& s) { return s.resyncs; });
+  return out.str();
 }
 
 std::vector<SiteReconcileState> SiteReconcilers::States() const {

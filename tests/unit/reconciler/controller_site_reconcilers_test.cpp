@@ -158,5 +158,15 @@ TEST(StatusDocument, ListsTheSiteLoopsOnlyWhenThereAreAny) {
   EXPECT_THAT(json, ::testing::HasSubstr("\"resyncs\": 3"));
 }
 
+TEST(SiteLoopMetricsText, HasOneSeriesPerSiteAndNothingWithoutLoops) {
+  EXPECT_EQ(SiteLoopMetricsText({}), "");
+  std::string text = SiteLoopMetricsText({{"douala", "tcp://douala:2375", true, false, 2, 7}});
+  EXPECT_THAT(text, ::testing::HasSubstr("swarmop_site_loop_ready{site=\"douala\"} 1\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("swarmop_site_loop_engine_reachable{site=\"douala\"} 0\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("swarmop_site_loop_queue_depth{site=\"douala\"} 2\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("# TYPE swarmop_site_loop_resyncs_total counter\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("swarmop_site_loop_resyncs_total{site=\"douala\"} 7\n"));
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

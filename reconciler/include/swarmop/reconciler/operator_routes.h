@@ -25,7 +25,7 @@ struct OperatorParts {
   Metrics& metrics;
   engine::CountingEngine* counting = nullptr;  // engine call counts for /metrics; optional
   const SiteMonitor* sites = nullptr;          // site lines in /metrics and "sites" in the status; optional
-  SiteReconcilers* site_loops = nullptr;       // "siteReconcilers" in the status; optional
+  SiteReconcilers* site_loops = nullptr;       // site loop lines in /metrics, "siteReconcilers"; optional
 };
 
 HttpRoutes OperatorRoutes(OperatorParts parts);

@@ -69,6 +69,10 @@ struct SiteReconcileState {
   uint64_t resyncs = 0;
 };
 
+// Prometheus text for the loops: swarmop_site_loop_{ready,engine_reachable,queue_depth} gauges and
+// swarmop_site_loop_resyncs_total, one series per site. Empty when there are no loops.
+std::string SiteLoopMetricsText(const std::vector<SiteReconcileState>& states);
+
 class SiteReconcilers {
  public:
   // Borrows both.
