@@ -2,6 +2,7 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "swarmop/reconciler/drift.h"
@@ -51,6 +52,20 @@ std::string PendingTasks(const PlanResult& planned, const Request& key) {
   return pending;
 }
 
+// What the separate-site loops still wait for on the key (the local reconciler only; "" = nothing).
+std::string PendingAtSites(const PlanResult& planned, const Request& key,
+                           const EstateReconcilerOptions& options) {
+  if (options.target_site || !options.site_outcomes) return "";
+  std::vector<std::string> sites;
+  for (const DesiredService& desired : planned.desired.services) {
+    if (!ServesKey(desired, key) || desired.target.local()) continue;
+    if (std::find(sites.begin(), sites.end(), desired.target.site) == sites.end()) {
+      sites.push_back(desired.target.site);
+    }
+  }
+  return options.site_outcomes->PendingAt(key, sites);
+}
+
 int CountServices(const PlanResult& planned, const Request& key) {
   int count = 0;
   for (const DesiredService& desired : planned.desired.services) count += ServesKey(desired, key) ? 1 : 0;
@@ -82,6 +97,14 @@ EstateReconciler::EstateReconciler(engine::Engine& engine, SpecCache& specs, Sta
       options_(std::move(options)) {}
 
 StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
+  StatusOr<Result> result = ReconcileKey(request);
+  if (!result.ok() && options_.target_site && options_.site_outcomes) {
+    options_.site_outcomes->Record(*options_.target_site, request, result.status().ToString());
+  }
+  return result;
+}
+
+StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status().WithContext("loading specs");
   if (!MayWrite()) {
@@ -145,6 +168,13 @@ StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const
     SWARMOP_RETURN_IF_ERROR(
         Publish(context, ProgressingStatus(context.key, context.Hash(), "WaitingForTasks",
                                            "waiting for tasks: " + pending, clock_.WallNow())));
+    return Result{options_.progress_requeue};
+  }
+  std::string at_sites = PendingAtSites(planned, context.key, options_);
+  if (!at_sites.empty()) {
+    SWARMOP_RETURN_IF_ERROR(
+        Publish(context, ProgressingStatus(context.key, context.Hash(), "WaitingForSites",
+                                           "waiting for separate sites: " + at_sites, clock_.WallNow())));
     return Result{options_.progress_requeue};
   }
   int services = CountServices(planned, context.key);
@@ -220,8 +250,16 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
 }
 
 Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
-  if (!MayWrite()) return Status::Ok();           // the leader publishes; a stale writer would fight it
-  if (options_.target_site) return Status::Ok();  // the local reconciler publishes
+  if (!MayWrite()) return Status::Ok();  // the leader publishes; a stale writer would fight it
+  if (options_.target_site) {            // the local reconciler publishes; it hears what this site concluded
+    if (options_.site_outcomes) {
+      const Condition& headline = status.Headline();
+      bool converged = headline.type == kConditionReady && headline.status;
+      options_.site_outcomes->Record(*options_.target_site, context.key,
+                                     converged ? "" : headline.reason + ": " + headline.message);
+    }
+    return Status::Ok();
+  }
   if (options_.failover_of) {
     std::string failover = options_.failover_of(context.key);
     if (!failover.empty()) AddFailoverCondition(status, failover, clock_.WallNow());

@@ -82,7 +82,7 @@ struct Operator::Parts {
         specs([this] { return store.Load(); }),
         last_good(specs),
         status(store, counting, own_writes),
-        reconciler(counting, specs, status, &metrics, SystemClock(), WithFailover(options.reconcile)),
+        reconciler(counting, specs, status, &metrics, SystemClock(), Wired(options.reconcile)),
         keys(counting, specs),
         controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller),
         sites(
@@ -90,11 +90,13 @@ struct Operator::Parts {
             [this](const FailoverEvent& event) { OnFailoverEvent(event); }),
         adjuster(sites),
         site_loops(last_good, status,
-                   {options.sites.interval, options.controller, WithFailover(options.reconcile),
+                   {options.sites.interval, options.controller, Wired(options.reconcile),
                     options.sites.engines, options.sites.connect}) {}
 
-  // The reconciler calls `adjuster` only once the controller runs, after every part is built.
-  EstateReconcilerOptions WithFailover(EstateReconcilerOptions options) {
+  // The hooks every reconciler (local and per separate site) gets: the active failovers, and the separate
+  // sites' outcomes. The reconcilers call them only once the loops run, after every part is built.
+  EstateReconcilerOptions Wired(EstateReconcilerOptions options) {
+    options.site_outcomes = &site_outcomes;
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
     options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
     return options;
@@ -121,6 +123,7 @@ struct Operator::Parts {
   LastGoodSpecs last_good;
   OwnWrites own_writes;
   Metrics metrics;
+  SiteOutcomes site_outcomes;
   StatusReporter status;
   EstateReconciler reconciler;
   EstateKeyLister keys;

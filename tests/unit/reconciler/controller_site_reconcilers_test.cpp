@@ -129,6 +129,40 @@ TEST_F(SiteReconcilersTest, ASpecChangeReachesTheSitesWithoutAnEventFromTheirSwa
   loops.Stop();
 }
 
+// The spec's one status (the local reconciler's) waits for the separate sites: Converged only once every
+// site it is placed at has converged, and a dark site is named in the message meanwhile.
+TEST_F(SiteReconcilersTest, ASpecIsConvergedOnlyOnceEverySeparateSiteIsAndADarkSiteIsNamed) {
+  const Request app{"Service", "app"};
+  SiteOutcomes outcomes;
+  EstateReconcilerOptions local_options;
+  local_options.site_outcomes = &outcomes;
+  Metrics metrics;
+  EstateReconciler local(cloud_, specs_, status_, &metrics, SystemClock(), local_options);
+  auto local_reason = [&] {
+    EXPECT_TRUE(local.Reconcile(app).ok());
+    auto status = status_.Get(app);
+    return status ? status->Headline().reason + ": " + status->Headline().message : std::string("none");
+  };
+  EXPECT_THAT(local_reason(), ::testing::HasSubstr("douala: not reconciled yet"));
+
+  yaounde_dark_ = true;
+  auto options = Options();
+  options.reconcile.site_outcomes = &outcomes;
+  SiteReconcilers loops(last_good_, status_, options);
+  loops.Start();
+  ASSERT_TRUE(Eventually([&] { return Has(douala_.ServiceNames(), "app-douala"); }));
+  EXPECT_TRUE(Eventually([&] {
+    std::string reason = local_reason();
+    return reason.find("WaitingForSites") == 0 && reason.find("yaounde: ") != std::string::npos &&
+           reason.find("douala") == std::string::npos;
+  })) << local_reason();
+  // (A site whose engine cannot be reached never gets as far as reconciling a key: "not reconciled yet".)
+
+  yaounde_dark_ = false;
+  EXPECT_TRUE(Eventually([&] { return local_reason().find("Converged") == 0; })) << local_reason();
+  loops.Stop();
+}
+
 TEST(LastGoodSpecs, ServesTheLastSpecsLoadedWhenALoadFailsAndFailsOnlyBeforeTheFirst) {
   std::atomic<bool> fail{true};
   SpecCache cache(

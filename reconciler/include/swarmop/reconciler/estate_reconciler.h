@@ -26,6 +26,7 @@
 #include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/reconciler.h"
+#include "swarmop/reconciler/site_outcomes.h"
 #include "swarmop/reconciler/spec_cache.h"
 #include "swarmop/reconciler/spec_problems.h"
 #include "swarmop/reconciler/status_reporter.h"
@@ -51,6 +52,10 @@ struct EstateReconcilerOptions {
   // site): only that site's objects are planned (PlanEstateOptions::target_site), and no spec status is
   // published: the local swarm's reconciler owns the specs' status.
   std::optional<std::string> target_site;
+  // Watch mode with separate sites: the site loops record what they concluded per key (target_site set),
+  // and the local reconciler reports a key Progressing ("WaitingForSites") until every separate site it is
+  // placed at has converged. Null: separate sites do not hold up a key's status.
+  SiteOutcomes* site_outcomes = nullptr;
 };
 
 class EstateReconciler : public Reconciler {
@@ -62,6 +67,7 @@ class EstateReconciler : public Reconciler {
   StatusOr<Result> Reconcile(const Request& request) override;
 
  private:
+  StatusOr<Result> ReconcileKey(const Request& request);
   struct KeyContext;
 
   StatusOr<Result> ReportInvalid(const KeyContext& context, const InvalidSpec& invalid);
