@@ -9,6 +9,8 @@
 // (leader_lease.h), and only the holder runs the operator. The elector's callbacks only raise a flag; this
 // thread starts and stops the Operator, so a callback never blocks on a reconcile in flight. Every write
 // also asks LeaderLease::IsLeading(), which turns false on time even while this thread catches up.
+// A replica that follows still answers on --listen: /healthz 200 (it is alive, so Swarm's healthcheck
+// leaves it running), /readyz 503 and /api/v1/status {"leading": false, "holder": ...}.
 #include <glog/logging.h>
 #include <signal.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "commands.h"
 #include "render_options.h"
 #include "swarmop/engine/endpoint.h"
+#include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
 #include "swarmop/reconciler/operator.h"
@@ -41,6 +44,7 @@ struct RunArgs {
   std::string failback_hold = "2m";
   std::string site_interval = "5s";
   bool leader_elect = false;
+  std::string lease_duration = "15s";
 };
 
 std::chrono::milliseconds PositiveDuration(const std::string& flag, const std::string& text) {
@@ -101,6 +105,49 @@ std::unique_ptr<engine::Engine> ConnectForLease() {
   return std::move(connected).value();
 }
 
+// --lease-duration D: the leader stops acting 2/3 D after its last renewal and retries every 2/15 D
+// (15 s: 10 s and 2 s), so a dead leader is replaced within about D + 2/15 D.
+reconciler::LeaseOptions LeaseTimings(const RunArgs& args) {
+  reconciler::LeaseOptions lease;
+  lease.duration = PositiveDuration("--lease-duration", args.lease_duration);
+  if (lease.duration < std::chrono::seconds(1)) Fail(kExitError, "--lease-duration must be at least 1s");
+  lease.renew_deadline = lease.duration * 2 / 3;
+  lease.retry_period = lease.duration * 2 / 15;
+  return lease;
+}
+
+// The HTTP surface of a replica that follows (the leader's Operator serves the full one on the same
+// address once it leads).
+std::unique_ptr<reconciler::HttpServer> ServeFollower(const std::string& listen,
+                                                      const reconciler::LeaderLease& lease) {
+  if (listen.empty()) return nullptr;
+  auto holder = [&lease] {
+    std::optional<reconciler::LeaseRecord> seen = lease.LastObserved();
+    return seen && !seen->holder.empty() ? seen->holder : std::string("unknown");
+  };
+  auto following = [holder](int status) {
+    return [holder, status] {
+      return reconciler::HttpResponse{status, "text/plain; charset=utf-8",
+                                      "following: the leader is " + holder() + "\n"};
+    };
+  };
+  reconciler::HttpRoutes routes{
+      {"/healthz", following(200)},
+      {"/readyz", following(503)},
+      {"/api/v1/status",
+       [holder] {
+         return reconciler::HttpResponse{200, "application/json",
+                                         "{\"leading\": false, \"holder\": \"" + holder() + "\"}\n"};
+       }},
+  };
+  auto server = reconciler::StartHttpServer(listen, std::move(routes));
+  if (!server.ok()) {
+    LOG(WARNING) << "following: cannot serve " << listen << ": " << server.status().ToString();
+    return nullptr;
+  }
+  return std::move(server).value();
+}
+
 std::string Holder() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
@@ -108,9 +155,9 @@ std::string Holder() {
 }
 
 // Polls for a stop signal while following the elector's flag: the Operator runs exactly while leading.
-void RunElected(engine::Engine& engine, reconciler::OperatorOptions options, sigset_t stop_signals) {
+void RunElected(engine::Engine& engine, reconciler::OperatorOptions options,
+                reconciler::LeaseOptions lease_options, sigset_t stop_signals) {
   std::unique_ptr<engine::Engine> lease_engine = ConnectForLease();
-  reconciler::LeaseOptions lease_options;
   lease_options.holder = Holder();
   reconciler::LeaderLease lease(*lease_engine, lease_options);
   options.reconcile.may_write = [&lease] { return lease.IsLeading(); };
@@ -121,22 +168,27 @@ void RunElected(engine::Engine& engine, reconciler::OperatorOptions options, sig
   LOG(INFO) << "leader election as " << lease_options.holder << " on config " << lease_options.name;
   elector.Start();
   std::unique_ptr<reconciler::Operator> op;
+  std::unique_ptr<reconciler::HttpServer> follower = ServeFollower(options.listen, lease);
   const timespec poll{0, 200'000'000};
   int received = -1;
   while ((received = sigtimedwait(&stop_signals, nullptr, &poll)) < 0) {
     bool lead = leading.load() && lease.IsLeading();
     if (lead && !op) {
       LOG(INFO) << "started leading: reconciling";
+      if (follower) follower->Stop();  // the Operator serves this address now
+      follower.reset();
       auto started = reconciler::Operator::Start(engine, options);
       if (!started.ok()) FailOnEngineError(started.status(), "starting the operator");
       op = std::move(started).value();
     } else if (!lead && op) {
       LOG(WARNING) << "stopped leading: reconciling stops";
       op.reset();  // Stop: in-flight reconciles finish, and may_write already refuses their writes
+      follower = ServeFollower(options.listen, lease);
     }
   }
   LogStopSignal(received);
   op.reset();
+  if (follower) follower->Stop();
   elector.Stop(/*release=*/true);
 }
 
@@ -148,7 +200,7 @@ void Run(const RunArgs& args) {
   LOG(INFO) << "swarmop run: engine API " << engine->ApiVersion() << ", environment \""
             << options.load.environment << "\"";
   if (args.leader_elect) {
-    RunElected(*engine, options, stop_signals);
+    RunElected(*engine, options, LeaseTimings(args), stop_signals);
   } else {
     RunAlone(*engine, options, stop_signals);
   }
@@ -176,6 +228,9 @@ void AddRunCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--leader-elect", args->leader_elect,
                 "several replicas: only the holder of the swarmop-leader-lease config reconciles");
+  cmd->add_option("--lease-duration", args->lease_duration,
+                  "--leader-elect: a leader that stops renewing is replaced after about this long")
+      ->capture_default_str();
   cmd->callback([args] { Run(*args); });
 }
 
