@@ -67,6 +67,7 @@ std::optional<reconciler::PlanResult> PlanSite(const SiteSwarm& swarm, const crd
   }
   reconciler::PlanEstateOptions options;
   options.render = SwarmopRenderOptions();
+  options.observe_replications = true;  // one MongoDB membership step per completed job
   options.target_site = swarm.site;
   auto planned = reconciler::PlanEstate(*swarm.engine, desired, options);
   if (!planned.ok()) {
@@ -82,6 +83,7 @@ std::optional<reconciler::PlanResult> PlanSite(const SiteSwarm& swarm, const crd
 reconciler::PlanResult PlanWithWarnings(engine::Engine& engine, const crds::DesiredState& desired) {
   reconciler::PlanEstateOptions options;
   options.render = SwarmopRenderOptions();
+  options.observe_replications = true;  // one MongoDB membership step per completed job
   auto planned = reconciler::PlanEstate(engine, desired, options);
   // Stored specs (configs labelled io.swarmop.role=spec) are never planned for removal: the core's
   // gather and prune skip them (reconciler/src/core/gather.cpp, plan.cpp).

@@ -8,8 +8,9 @@
 
 namespace swarmop::cli {
 
-// No ReplicationObserver yet: the renderer assumes no replica set is initiated (all members plus the
-// idempotent init job); see reconciler/src/replication/README.md.
+// No ReplicationObserver here: the commands plan with PlanEstateOptions::observe_replications (and
+// `run` with EstateReconcilerOptions::observe_replications), which reads the running replica set config
+// from the swarm before each plan and renders with it; see reconciler/src/replication/README.md.
 inline reconciler::RenderOptions SwarmopRenderOptions() {
   reconciler::RenderOptions options;
   reconciler::UseReplicationRendering(options);

@@ -77,6 +77,7 @@ reconciler::OperatorOptions Options(const RunArgs& args) {
   options.controller.workers = args.workers;
   options.load.environment = EnvironmentName(args.environment);
   options.reconcile.render = SwarmopRenderOptions();  // Replications too, as apply and diff render them
+  options.reconcile.observe_replications = true;      // as apply and diff: steps follow completed jobs
   return options;
 }
 

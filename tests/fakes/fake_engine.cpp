@@ -254,6 +254,14 @@ engine::Service FakeEngine::ReadView(const engine::Service& stored) const {
   spec.raw_spec = "{\"Name\":\"" + spec.name + "\",\"FakeUnknownField\":true}";
   uint64_t replicas = spec.mode.kind == engine::ServiceMode::Kind::kReplicated ? spec.mode.replicas : 1;
   out.service_status = engine::ServiceStatus{converged_ ? replicas : 0, replicas, 0};
+  if (spec.mode.kind == engine::ServiceMode::Kind::kReplicatedJob) {
+    // As the engine counts a job: its running and completed tasks (SetTasks "complete" completes it).
+    out.service_status = engine::ServiceStatus{0, replicas, 0};
+    for (const engine::Task& task : TasksOf(stored)) {
+      out.service_status->running_tasks += task.status.state == "running" ? 1 : 0;
+      out.service_status->completed_tasks += task.status.state == "complete" ? 1 : 0;
+    }
+  }
   auto update = update_status_.find(spec.name);
   if (update != update_status_.end()) out.update_status = update->second;
   return out;

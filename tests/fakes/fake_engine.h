@@ -38,7 +38,8 @@ class FakeEngine : public engine::Engine {
   void SetPinDigests(bool pin);
   // When true (default), every replicated service runs all its replicas: ServiceStatus and tasks say so.
   void SetConverged(bool converged);
-  // Replaces the synthesized tasks of a service (by name).
+  // Replaces the synthesized tasks of a service (by name). A job's ServiceStatus counts these tasks'
+  // states ("running", "complete"), as the engine does; a job without SetTasks runs (never completes).
   void SetTasks(const std::string& service_name, std::vector<engine::Task> tasks);
   void SetUpdateStatus(const std::string& service_name, const std::string& state, const std::string& message);
   // The next `count` calls of `verb` ("update service", "list services", ...) fail with `status` and do

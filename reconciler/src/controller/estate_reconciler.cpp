@@ -34,8 +34,19 @@ Plan KeyPlan(const Plan& full, const Request& key, const SpecProblems& problems)
   return plan;
 }
 
-// The key's services whose tasks are not all running yet ("api-douala, api-yaounde"). Names only: the
-// message lands in a label, and counts would rewrite it at every task start.
+// Whether a service is done with its tasks: all running, or for a job, completed (ServiceStatus
+// CompletedTasks, API 1.41+; a completed job runs 0 of its 1 desired task, a running one 1 of 1).
+bool TasksDone(const engine::Service& actual) {
+  const engine::ServiceStatus& s = *actual.service_status;
+  if (actual.spec.mode.kind == engine::ServiceMode::Kind::kReplicatedJob) {
+    return s.completed_tasks >= std::max<uint64_t>(1, actual.spec.mode.total_completions);
+  }
+  return s.running_tasks >= s.desired_tasks;
+}
+
+// The key's services whose tasks are not all running yet, or jobs not completed yet ("api-douala,
+// db-reconfig-v2"), so the key is looked at again (a MongoDB membership step follows its job's completion).
+// Names only: the message lands in a label, and counts would rewrite it at every task start.
 std::string PendingTasks(const PlanResult& planned, const Request& key) {
   std::string pending;
   for (const DesiredService& desired : planned.desired.services) {
@@ -43,7 +54,7 @@ std::string PendingTasks(const PlanResult& planned, const Request& key) {
     for (const engine::Service& actual : planned.actual.services) {
       if (actual.spec.name != desired.spec.name || !actual.service_status) continue;
       const engine::ServiceStatus& s = *actual.service_status;
-      if (s.running_tasks >= s.desired_tasks) continue;
+      if (TasksDone(actual)) continue;
       if (!pending.empty()) pending += ", ";
       pending += actual.spec.name;
       VLOG(1) << actual.spec.name << ": " << s.running_tasks << "/" << s.desired_tasks << " tasks running";
@@ -119,6 +130,7 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
 
   PlanEstateOptions plan_options;
   plan_options.render = options_.render;
+  plan_options.observe_replications = options_.observe_replications;
   plan_options.target_site = options_.target_site;
   plan_options.plan.prune = context.problems.unattributed.empty();
   if (!plan_options.plan.prune) {

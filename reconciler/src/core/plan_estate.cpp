@@ -3,6 +3,8 @@
 #include <set>
 
 #include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication_observer.h"
 
 namespace swarmop::reconciler {
 namespace {
@@ -68,7 +70,13 @@ RenderedState SelectSite(const RenderedState& rendered, const std::string& site)
 
 StatusOr<PlanResult> PlanEstate(engine::Engine& engine, const crds::DesiredState& desired,
                                 const PlanEstateOptions& options) {
-  auto rendered = Render(desired, options.render);
+  RenderOptions render = options.render;
+  if (options.observe_replications) {
+    auto observed = ObserveReplications(engine, desired);
+    if (!observed.ok()) return observed.status();
+    UseReplicationRendering(render, SnapshotObserver(std::move(*observed)));
+  }
+  auto rendered = Render(desired, render);
   if (!rendered.ok()) return rendered.status();
   const std::set<std::string> rendered_configs = ConfigNames(*rendered);
   if (options.target_site) {

@@ -93,6 +93,13 @@ Status RenderMongoReplication(const crds::DesiredState& desired, const crds::Rep
   for (const auto& site : RunningSites(observed, next_job, wanted)) {
     SWARMOP_RETURN_IF_ERROR(RenderMember(desired, replication, site, out));
   }
+  if (observed) {
+    // The job that applied the observed config stays (completed, unchanged, so not rerun): it is where the
+    // observer reads the running config from (replication_observer.h). Version 1 is always the initiate.
+    MongoStep applied{observed->version == 1 ? MongoStep::Kind::kInitiate : MongoStep::Kind::kReconfig, "",
+                      *observed};
+    SWARMOP_RETURN_IF_ERROR(RenderJob(desired, replication, applied, out));
+  }
   if (next_job != nullptr) SWARMOP_RETURN_IF_ERROR(RenderJob(desired, replication, *next_job, out));
   return Status::Ok();
 }

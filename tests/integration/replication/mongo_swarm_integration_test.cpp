@@ -11,8 +11,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <iomanip>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "render_options.h"  // cli/: the RenderOptions of apply, diff and run
@@ -22,6 +27,7 @@
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/replication_observer.h"
 
 namespace swarmop::replication_it {
 namespace {
@@ -63,6 +69,20 @@ crds::DesiredState Load(const std::vector<std::string>& members, const std::stri
   crds::LoadResult loaded = crds::LoadSpecs({crds::SourceFile{"it-sessions.yaml", yaml}});
   EXPECT_TRUE(loaded.ok()) << crds::FormatDiagnostics(loaded.errors);
   return loaded.state;
+}
+
+// An engine timestamp ("2026-11-27T09:07:01.123456789Z") as seconds since the epoch.
+double EngineSeconds(const std::string& timestamp) {
+  std::tm tm{};
+  std::istringstream in(timestamp.substr(0, 19));
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  EXPECT_FALSE(in.fail()) << "not an engine timestamp: " << timestamp;
+  double fraction = 0;
+  if (timestamp.size() > 20 && timestamp[19] == '.') {
+    size_t end = timestamp.find_first_not_of("0123456789", 20);
+    fraction = std::stod("0" + timestamp.substr(19, end == std::string::npos ? end : end - 19));
+  }
+  return static_cast<double>(timegm(&tm)) + fraction;
 }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -146,6 +166,7 @@ class MongoReplicationInSwarm : public ::testing::Test {
                                  engine::Engine* engine = nullptr) {
     reconciler::PlanEstateOptions options;
     options.render = cli::SwarmopRenderOptions();
+    options.observe_replications = true;
     options.owner = owner;
     auto result = reconciler::PlanEstate(engine ? *engine : *engine_, desired, options);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
@@ -172,6 +193,152 @@ class MongoReplicationInSwarm : public ::testing::Test {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
       }
     }
+  }
+
+  // Whether the job's task completed, and the engine's time of that (Task.Status.Timestamp).
+  std::optional<std::string> CompletedAt(const std::string& job) {
+    auto tasks = engine_->ListTasks({job, std::nullopt, std::nullopt, {}});
+    if (!tasks.ok()) return std::nullopt;
+    for (const auto& task : *tasks) {
+      if (task.status.state == "complete") return task.status.timestamp;
+    }
+    return std::nullopt;
+  }
+
+  void WaitCompleted(const std::string& job, std::chrono::seconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (!CompletedAt(job)) {
+      ASSERT_LT(Clock::now(), deadline) << job << " did not complete";
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  // What `swarmop apply` run again and again does: plan (observing the jobs), apply, until the plan is
+  // empty. Every job creation is checked against the engine's clock: the previous job's task completed
+  // before the new job's service was created. Returns the timeline.
+  struct Step {
+    double at_s;  // since the start
+    std::string what;
+  };
+  std::vector<Step> ApplyUntilConverged(const crds::DesiredState& desired, std::chrono::seconds timeout,
+                                        std::vector<std::string>* jobs_created) {
+    std::vector<Step> timeline;
+    const auto t0 = Clock::now();
+    auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+    std::map<std::string, std::string> completed;  // job -> engine timestamp of its completed task
+    std::vector<std::string> known_jobs, new_jobs;
+    int empty_plans = 0;
+    for (const auto& service : OwnedNames()) {
+      if (IsJob(service)) known_jobs.push_back(service);
+    }
+    for (;;) {
+      for (const auto& job : known_jobs) {
+        if (completed.count(job)) continue;
+        if (auto at = CompletedAt(job)) {
+          completed[job] = *at;
+          timeline.push_back({now_s(), job + " completed (task at " + *at + ")"});
+        }
+      }
+      reconciler::PlanResult planned = PlanFor(desired);
+      if (planned.plan.operations.empty()) {
+        // Nothing to do: converged, unless a job still runs (its step is not done: apply again later).
+        bool running = std::any_of(known_jobs.begin(), known_jobs.end(),
+                                   [&](const std::string& job) { return !completed.count(job); });
+        if (!running) {
+          timeline.push_back({now_s(), "plan empty, no job running: converged"});
+          return timeline;
+        }
+        ++empty_plans;
+      } else {
+        if (empty_plans > 0) {
+          timeline.push_back(
+              {now_s(), std::to_string(empty_plans) + " apply(s) with an empty plan while the job ran"});
+        }
+        empty_plans = 0;
+      }
+      for (const auto& op : planned.plan.operations) {
+        std::string what = std::string(reconciler::OpKindName(op.op)) + " " +
+                           reconciler::ObjectKindName(op.object) + " " + op.name;
+        if (op.object != reconciler::ObjectKind::kService || !IsJob(op.name)) {
+          timeline.push_back({now_s(), what});
+          continue;
+        }
+        if (op.op == reconciler::OpKind::kCreate) {
+          // A new step: every job made before it must have completed.
+          for (const auto& job : known_jobs) {
+            auto at = CompletedAt(job);
+            EXPECT_TRUE(at.has_value()) << op.name << " planned while " << job << " has not completed";
+            if (at && !completed.count(job)) {
+              completed[job] = *at;
+              timeline.push_back({now_s(), job + " completed (task at " + *at + ")"});
+            }
+          }
+          new_jobs.push_back(op.name);
+          if (jobs_created) jobs_created->push_back(op.name);
+          known_jobs.push_back(op.name);
+        } else if (op.op == reconciler::OpKind::kRemove) {
+          std::erase(known_jobs, op.name);
+        } else {
+          ADD_FAILURE() << "a job was changed (it would rerun): " << what;
+        }
+        timeline.push_back({now_s(), what});
+      }
+      reconciler::ApplyReport report = reconciler::ApplyPlan(*engine_, planned.plan);  // (empty: no write)
+      EXPECT_TRUE(report.ok()) << report.ToString();
+      if (planned.plan.operations.empty()) EXPECT_EQ(report.writes, 0);
+      // On the engine's own clock: each new job's service was created after every earlier job completed.
+      for (const auto& job : new_jobs) {
+        auto service = engine_->InspectService(job);
+        if (!service.ok()) {
+          ADD_FAILURE() << job << ": " << service.status().ToString();
+          continue;
+        }
+        timeline.push_back({now_s(), job + " created (service at " + service->created_at + ")"});
+        for (const auto& [earlier, at] : completed) {
+          EXPECT_LT(EngineSeconds(at), EngineSeconds(service->created_at))
+              << job << " created at " << service->created_at << ", " << earlier << " completed at " << at;
+        }
+      }
+      new_jobs.clear();
+      if (!report.ok() || Clock::now() - t0 > timeout) {
+        ADD_FAILURE() << "not converged after " << now_s() << " s";
+        return timeline;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+
+  static bool IsJob(const std::string& name) { return reconciler::MongoJobVersion(kReplication, name) > 0; }
+
+  std::vector<std::string> OwnedNames() {
+    auto owned = engine_->ListServices(engine::ListFilter::Labels(
+        {{reconciler::labels::kOwnerKind, "Replication"}, {reconciler::labels::kOwnerName, kReplication}}));
+    EXPECT_TRUE(owned.ok()) << owned.status().ToString();
+    std::vector<std::string> names;
+    if (owned.ok()) {
+      for (const auto& service : *owned) names.push_back(service.spec.name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  // "v3 [itcloud,itdouala,ityaounde]" or "not initiated".
+  std::string Observed(const crds::DesiredState& desired) {
+    auto seen = reconciler::ObserveReplications(*engine_, desired);
+    if (!seen.ok()) return "error: " + seen.status().ToString();
+    const auto& config = seen->at(kReplication).mongo_config;
+    if (!config) return "not initiated";
+    std::string sites;
+    for (const auto& member : config->members) sites += (sites.empty() ? "" : ",") + member.site();
+    return "v" + std::to_string(config->version) + " [" + sites + "]";
+  }
+
+  static void PrintTimeline(const std::string& title, const std::vector<Step>& timeline) {
+    std::cout << "[timeline] " << title << "\n";
+    for (const Step& step : timeline) {
+      std::printf("[timeline] %6.2f s  %s\n", step.at_s, step.what.c_str());
+    }
+    std::fflush(stdout);
   }
 
   void ExpectMember(const std::string& site) {
@@ -274,12 +441,20 @@ TEST_F(MongoReplicationInSwarm, RemovingMembersRemovesTheirServicesButNeverTheir
   auto cloud_before = engine_->InspectService("it-sessions-itcloud");
   ASSERT_TRUE(cloud_before.ok());
 
-  // One voter left (three voters -> one: an odd number, as crds requires).
+  WaitCompleted("it-sessions-init", std::chrono::seconds(30));
+  EXPECT_EQ(Observed(three), "v1 [itcloud,itdouala,ityaounde]");
+
+  // One voter left (three voters -> one: an odd number, as crds requires). Observed, the set shrinks one
+  // voter per reconfig, and a member's service goes only after the reconfig that removed it completed.
   crds::DesiredState one = Load({"itcloud"});
   reconciler::PlanResult planned = PlanFor(one);
   std::cout << "plan after removing itdouala and ityaounde:\n" << reconciler::ToString(planned.plan);
-  reconciler::ApplyReport removed = reconciler::ApplyPlan(*engine_, planned.plan);
-  ASSERT_TRUE(removed.ok()) << removed.ToString();
+  EXPECT_THAT(reconciler::ToString(planned.plan), HasSubstr("it-sessions-reconfig-v2"));
+  EXPECT_THAT(reconciler::ToString(planned.plan), ::testing::Not(HasSubstr("remove service it-sessions-it")));
+  std::vector<std::string> jobs;
+  PrintTimeline("scale down 3 -> 1", ApplyUntilConverged(one, std::chrono::seconds(45), &jobs));
+  EXPECT_THAT(jobs, ElementsAre("it-sessions-reconfig-v2", "it-sessions-reconfig-v3"));
+  EXPECT_EQ(Observed(one), "v3 [itcloud]");
   EXPECT_EQ(engine_->InspectService("it-sessions-itdouala").status().code(), Code::kNotFound);
   EXPECT_EQ(engine_->InspectService("it-sessions-ityaounde").status().code(), Code::kNotFound);
   auto cloud_after = engine_->InspectService("it-sessions-itcloud");
@@ -303,6 +478,48 @@ TEST_F(MongoReplicationInSwarm, RemovingMembersRemovesTheirServicesButNeverTheir
     EXPECT_TRUE(after->count(volume)) << volume << " was removed";
   }
   for (const auto& volume : *before) EXPECT_TRUE(after->count(volume)) << volume << " was removed";
+}
+
+TEST_F(MongoReplicationInSwarm, ScaleUpReconfiguresOneVoterPerCompletedJobAndThenWritesNothing) {
+  const auto t0 = Clock::now();
+  crds::DesiredState one = Load({"itcloud"});
+  reconciler::ApplyReport first = Apply(one);
+  ASSERT_TRUE(first.ok()) << first.ToString();
+  EXPECT_EQ(Join(OwnedNames()), "it-sessions-init it-sessions-itcloud");
+  WaitCompleted("it-sessions-init", std::chrono::seconds(30));
+  std::cout << "1 member applied, init job completed after "
+            << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
+  EXPECT_EQ(Observed(one), "v1 [itcloud]");
+
+  // Three members: v2 adds itdouala, v3 adds ityaounde; each job only once the previous one completed.
+  crds::DesiredState three = Load(kSites);
+  std::vector<std::string> jobs;
+  std::vector<Step> timeline = ApplyUntilConverged(three, std::chrono::seconds(45), &jobs);
+  PrintTimeline("scale up 1 -> 3 (swarmop apply, repeated)", timeline);
+  EXPECT_THAT(jobs, ElementsAre("it-sessions-reconfig-v2", "it-sessions-reconfig-v3"));
+  EXPECT_EQ(Observed(three), "v3 [itcloud,itdouala,ityaounde]");
+  // The member a step adds is started in the same apply as that step's job, never earlier.
+  std::vector<std::string> order;
+  for (const Step& step : timeline) {
+    if (step.what.find("create service") != std::string::npos) order.push_back(step.what);
+  }
+  ASSERT_EQ(order.size(), 4u) << ::testing::PrintToString(order);
+  EXPECT_THAT(order[0], HasSubstr("it-sessions-itdouala"));
+  EXPECT_THAT(order[1], HasSubstr("it-sessions-reconfig-v2"));
+  EXPECT_THAT(order[2], HasSubstr("it-sessions-ityaounde"));
+  EXPECT_THAT(order[3], HasSubstr("it-sessions-reconfig-v3"));
+  // Only the job of the running config is left, as the record of it.
+  EXPECT_EQ(Join(OwnedNames()),
+            "it-sessions-itcloud it-sessions-itdouala it-sessions-ityaounde it-sessions-reconfig-v3");
+
+  // Nothing changed: a final apply writes nothing and bumps no version.
+  engine::CountingEngine counting(engine_.get());
+  reconciler::ApplyReport again = Apply(three, &counting);
+  EXPECT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());
+  EXPECT_EQ(Observed(three), "v3 [itcloud,itdouala,ityaounde]");
+  std::cout << "final apply: " << counting.Reads() << " reads, " << counting.Writes() << " writes; total "
+            << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
 }
 
 TEST_F(MongoReplicationInSwarm, AMissingKeyfileSecretFailsTheApplyNamingTheSecret) {

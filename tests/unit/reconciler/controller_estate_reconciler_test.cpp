@@ -232,5 +232,76 @@ TEST_F(EstateReconcilerTest, StatusLabelsAreWrittenOnlyWhenTheyChange) {
   EXPECT_EQ(status.LabelWrites(), writes) << "time passing is no change";
 }
 
+// Watch mode with EstateReconcilerOptions::observe_replications: a MongoDB membership change goes one
+// voter per job; while a step's job runs the key stays Progressing (and is looked at again) with nothing
+// written, and the next step is applied only once the job completed.
+TEST_F(EstateReconcilerTest, AMongoMembershipChangeStepsOnceEachJobCompletes) {
+  const Request db{"Replication", "db"};
+  auto specs_with = [](const std::string& members) {
+    std::string yaml = SiteYaml("douala") + "---\n" + SiteYaml("yaounde") + "---\n" + SiteYaml("kribi") +
+                       "---\napiVersion: swarmop.io/v1alpha1\nkind: Replication\nmetadata: {name: db}\n"
+                       "spec:\n  engine: mongodb\n  image: mongo:7.0\n  replicaSet: rs0\n"
+                       "  keyFileSecret: db-keyfile\n  members:\n";
+    for (const char* site : {"douala", "yaounde", "kribi"}) {
+      if (members.find(site) != std::string::npos) yaml += std::string("    - {site: ") + site + "}\n";
+    }
+    return yaml;
+  };
+  auto complete = [&](const std::string& job) {
+    engine::Task done;
+    done.id = job + "-task";
+    done.desired_state = "complete";
+    done.status.state = "complete";
+    fake.SetTasks(job, {done});
+  };
+  auto reason = [&] {
+    auto contents = store.Load();
+    const StoredSpec* spec = contents->Find(crds::Kind::kReplication, "db");
+    auto it = spec->labels.find(status_labels::kReason);
+    return it == spec->labels.end() ? std::string() : it->second;
+  };
+  auto names = [&] { return ::testing::PrintToString(fake.ServiceNames()); };
+  EstateReconcilerOptions options = FastOptions();
+  options.observe_replications = true;
+  EstateReconciler stepping{counting, specs, status, &metrics, clock, options};
+  fake.AddSecret("db-keyfile");
+
+  StoreSpecs(specs_with("douala"));
+  auto result = stepping.Reconcile(db);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(names(), R"({ "db-douala", "db-init" })");
+  result = stepping.Reconcile(db);  // the init job runs: look again, write nothing to what runs
+  ASSERT_TRUE(result.ok());
+  EXPECT_GT(result->requeue_after.count(), 0);
+  EXPECT_EQ(reason(), "WaitingForTasks");
+  complete("db-init");
+  result = stepping.Reconcile(db);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->requeue_after.count(), 0);
+  EXPECT_EQ(reason(), "Converged");
+
+  StoreSpecs(specs_with("douala yaounde kribi"));
+  ASSERT_TRUE(stepping.Reconcile(db).ok());
+  EXPECT_EQ(names(), R"({ "db-douala", "db-init", "db-reconfig-v2", "db-yaounde" })");
+  counting.Reset();
+  result = stepping.Reconcile(db);
+  ASSERT_TRUE(result.ok());
+  EXPECT_GT(result->requeue_after.count(), 0) << "the v2 job runs: look again";
+  EXPECT_THAT(counting.WriteLog(), Not(Contains(HasSubstr("service"))))  // (its status label may change)
+      << ::testing::PrintToString(counting.WriteLog());
+  complete("db-reconfig-v2");
+  ASSERT_TRUE(stepping.Reconcile(db).ok());
+  EXPECT_EQ(names(), R"({ "db-douala", "db-kribi", "db-reconfig-v2", "db-reconfig-v3", "db-yaounde" })");
+  complete("db-reconfig-v3");
+  ASSERT_TRUE(stepping.Reconcile(db).ok());
+  EXPECT_EQ(names(), R"({ "db-douala", "db-kribi", "db-reconfig-v3", "db-yaounde" })");
+  result = stepping.Reconcile(db);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(reason(), "Converged");
+  counting.Reset();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(stepping.Reconcile(db).ok());
+  EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

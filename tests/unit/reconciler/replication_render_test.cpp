@@ -97,18 +97,43 @@ TEST_F(ReferenceRender, UninitiatedReplicaSetGetsAllMembersAndOneInitiateJob) {
             std::string::npos);
 }
 
-TEST_F(ReferenceRender, ConvergedReplicaSetRendersNoJob) {
+TEST_F(ReferenceRender, ConvergedReplicaSetKeepsOnlyTheJobThatAppliedTheRunningConfig) {
   MongoReplicaSetConfig running = MongoConfigOf(Find(estate, "sessions-db"), 12);
   RenderedState out = RenderWith(estate, [&](const std::string&) { return ReplicationObservation{running}; });
-  std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-yaounde"};
+  std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-yaounde",
+                                    "sessions-db-reconfig-v12"};
   EXPECT_EQ(NamesOwnedBy(out, "sessions-db"), expected);
+  // Byte for byte the config it applied, so the kept job is never changed (and never rerun).
+  EXPECT_EQ(
+      MountedConfig(out, ServiceNamed(out, "sessions-db-reconfig-v12"), "/etc/swarmop/rs-config-v12.json"),
+      MongoConfigJson(running));
+}
+
+TEST_F(ReferenceRender, AnObservedVersion1IsKeptAsTheInitiateJob) {
+  MongoReplicaSetConfig running = MongoConfigOf(Find(estate, "sessions-db"), 1);
+  RenderedState plain = RenderWith(estate);
+  RenderedState out = RenderWith(estate, [&](const std::string&) { return ReplicationObservation{running}; });
+  std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-yaounde",
+                                    "sessions-db-init"};
+  EXPECT_EQ(NamesOwnedBy(out, "sessions-db"), expected);
+  // Once the init job completed, observing it renders exactly the job that was applied.
+  EXPECT_EQ(ServiceNamed(out, "sessions-db-init").spec, ServiceNamed(plain, "sessions-db-init").spec);
+}
+
+TEST_F(ReferenceRender, AnObservedConfigRoundTripsThroughItsJson) {
+  MongoReplicaSetConfig running = MongoConfigOf(Find(estate, "sessions-db"), 4);
+  auto parsed = ParseMongoConfigJson(MongoConfigJson(running));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, running);
+  EXPECT_EQ(MongoConfigJson(*parsed), MongoConfigJson(running));
 }
 
 TEST_F(ReferenceRender, ScaleUpStartsTheNextMemberWithItsReconfigJobOnly) {
   MongoReplicaSetConfig running = MongoConfigOf(Find(estate, "sessions-db"), 3);
   running.members.resize(1);  // only cloud runs
   RenderedState out = RenderWith(estate, [&](const std::string&) { return ReplicationObservation{running}; });
-  std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-reconfig-v4"};
+  std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-reconfig-v3",
+                                    "sessions-db-reconfig-v4"};
   EXPECT_EQ(NamesOwnedBy(out, "sessions-db"), expected);
   auto config = ParseMongoConfigJson(
       MountedConfig(out, ServiceNamed(out, "sessions-db-reconfig-v4"), "/etc/swarmop/rs-config-v4.json"));
@@ -124,7 +149,7 @@ TEST_F(ReferenceRender, ScaleDownKeepsTheLeavingMemberUntilItsRemovalIsObserved)
   RenderedState out =
       RenderWith(smaller, [&](const std::string&) { return ReplicationObservation{running}; });
   std::vector<std::string> expected{"sessions-db-cloud", "sessions-db-douala", "sessions-db-yaounde",
-                                    "sessions-db-reconfig-v6"};
+                                    "sessions-db-reconfig-v5", "sessions-db-reconfig-v6"};
   EXPECT_EQ(NamesOwnedBy(out, "sessions-db"), expected);
 }
 

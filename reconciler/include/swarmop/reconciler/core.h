@@ -34,6 +34,10 @@ struct PlanEstateOptions {
   std::optional<Request> owner;  // keep only this owner's operations (FilterPlan)
   // Unset: `engine` is the local swarm. Set: it is this separate-swarm Site's swarm.
   std::optional<std::string> target_site;
+  // Set: before rendering, read what the MongoDB Replications run from `engine` (ObserveReplications,
+  // replication_observer.h) and render them with that observation (UseReplicationRendering over
+  // `render`). The commands and the controller set it; unset, Replications render as never initiated.
+  bool observe_replications = false;
 };
 
 struct PlanResult {
@@ -49,7 +53,8 @@ std::vector<const crds::Site*> SeparateSwarmSites(const crds::DesiredState& desi
 // that site's engine: its services and networks, and the configs those services reference.
 RenderedState SelectSite(const RenderedState& rendered, const std::string& site);
 
-// Render(desired), [SelectSite], GatherActualState, ComputePlan (and FilterPlan when options.owner is set).
+// [ObserveReplications], Render(desired), [SelectSite], GatherActualState, ComputePlan (and FilterPlan when
+// options.owner is set).
 StatusOr<PlanResult> PlanEstate(engine::Engine& engine, const crds::DesiredState& desired,
                                 const PlanEstateOptions& options = {});
 

@@ -35,6 +35,9 @@ namespace swarmop::reconciler {
 
 struct EstateReconcilerOptions {
   RenderOptions render;
+  // Plan with PlanEstateOptions::observe_replications (watch mode: true, so MongoDB membership changes
+  // step one voter per job, each after the previous job completed).
+  bool observe_replications = false;
   ApplyOptions apply;
   // How soon to look again after an apply, or while tasks are still starting.
   std::chrono::milliseconds progress_requeue{std::chrono::seconds(2)};
