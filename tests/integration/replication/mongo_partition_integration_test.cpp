@@ -132,6 +132,7 @@ class ReplicationPartition : public ::testing::Test {
     engine::CountingEngine counting(manager_.get());
     reconciler::PlanEstateOptions options;
     options.render = cli::SwarmopRenderOptions();
+    options.observe_replications = true;  // as `swarmop apply`
     auto planned = reconciler::PlanEstate(counting, desired, options);
     EXPECT_TRUE(planned.ok()) << planned.status().ToString();
     if (!planned.ok()) return {"(plan failed)"};
@@ -248,6 +249,7 @@ TEST_F(ReplicationPartition, ACloudPartitionNeitherRecreatesNorUpdatesSiteMember
   options.controller.resync = 3s;
   options.reconcile.progress_requeue = 1s;
   options.reconcile.render = cli::SwarmopRenderOptions();
+  options.reconcile.observe_replications = true;  // as `swarmop run`
   options.sites.interval = 1s;
   options.sites.failover.grace = 4s;
   auto op = reconciler::Operator::Start(*manager_, options);
