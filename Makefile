@@ -8,7 +8,8 @@ BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcppr
   libyaml-cpp-dev libgoogle-glog-dev libgtest-dev libgmock-dev libvalijson-dev libcli11-dev \
   prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev
 # postgresql: the replication tests run real servers from the rendered configuration.
-TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl
+# openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
+TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl
 
 .PHONY: all deps build test unit demo bench format lint clean
 

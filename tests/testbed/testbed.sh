@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # swarmop test bed: a PRIVATE Docker Swarm on this machine, for the integration and e2e tiers.
 #
-#   testbed.sh up   [--dir DIR] [--nodes 1|3] [--layout stretched|separate]
+#   testbed.sh up   [--dir DIR] [--nodes 1|3] [--layout stretched|separate] [--tls]
 #   testbed.sh down [--dir DIR]
 #   testbed.sh env  [--dir DIR]
 #   testbed.sh partition SITE [--dir DIR]     (3 nodes only: cut SITE off the network)
@@ -15,12 +15,16 @@
 # --data-root, --exec-root, socket, pidfile and config file, all inside DIR. It never touches the user's
 # /var/run/docker.sock, /var/lib/docker, /etc/docker/daemon.json, nor the host's interfaces, ports and
 # iptables rules (see tests/testbed/README.md for why). Needs root.
+# --tls (1 node): the dockerd also listens on tcp://<node ip>:2376 with --tlsverify, reached from the host
+# over a veth pair with a private /30; a throw-away CA, server and client certificates are made in DIR/tls.
 set -euo pipefail
 
 PROG=testbed
 MARKER=.swarmop-testbed            # a DIR without it is never deleted by `down`
 IMAGE=local/busybox:1
 SUBNET_PREFIX=10.78.0              # multi-node underlay, on a bridge private to this test bed
+TLS_NET_PREFIX=10.79               # --tls: host <-> node link, a /30 inside 10.79.0.0/16 picked per bed
+TLS_PORT=2376
 START_TIMEOUT=${TESTBED_START_TIMEOUT:-60}   # seconds to wait for each dockerd to answer
 STOP_TIMEOUT=${TESTBED_STOP_TIMEOUT:-60}     # seconds to wait for the dockerds to exit before SIGKILL
 
@@ -57,7 +61,7 @@ require_cmds() {
   local missing=() c
   for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
   [ -x "$DOCKER_BIN" ] || command -v "$DOCKER_BIN" >/dev/null 2>&1 || missing+=(docker)
-  [ ${#missing[@]} -eq 0 ] || die "missing commands: ${missing[*]} (install: apt-get install docker.io busybox-static iproute2 iptables procps util-linux)"
+  [ ${#missing[@]} -eq 0 ] || die "missing commands: ${missing[*]} (install: apt-get install docker.io busybox-static iproute2 iptables procps util-linux openssl)"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -88,6 +92,9 @@ dk() { local n=$1; shift; "$DOCKER_BIN" -H "unix://$(sock "$n")" "$@"; }   # doc
 
 NODES=1
 LAYOUT=stretched
+TLS=0
+TLS_IP=""          # --tls: the node's address on the host link (in the server certificate)
+DOCKERD_EXTRA=()   # --tls: the tcp listener and its certificates
 ID=""
 UP_DONE=0
 FAILED_NODE=""
@@ -139,7 +146,7 @@ start_dockerd() {   # node netns hostname: start one private dockerd, detached f
     dockerd --config-file "$nd/daemon.json" --data-root "$nd/data" --exec-root "$nd/exec" \
     -H "unix://$nd/docker.sock" --pidfile "$nd/docker.pid" --cgroup-parent "$netns" \
     --bridge none --iptables="${TESTBED_IPTABLES:-false}" --ip-forward="${TESTBED_IPTABLES:-false}" \
-    </dev/null >"$nd/dockerd.log" 2>&1 &
+    "${DOCKERD_EXTRA[@]}" </dev/null >"$nd/dockerd.log" 2>&1 &
   local pid=$!
   state_add daemon "$pid" "$node"
   state_add cgroup "$netns"
@@ -167,7 +174,15 @@ new_netns() {   # name: a named network namespace with loopback up
 write_env() {   # manager-node: the user-facing export lines (DIR/env)
   local mgr=$1 n up
   {
-    echo "export DOCKER_HOST=unix://$(sock "$mgr")"
+    if [ "$TLS" = 1 ]; then
+      # The docker CLI and `swarmop` go over TLS; the existing tests keep the unix socket.
+      echo "export DOCKER_HOST=tcp://$TLS_IP:$TLS_PORT"
+      echo "export DOCKER_TLS_VERIFY=1"
+      echo "export DOCKER_CERT_PATH=$DIR/tls/client"
+      echo "export SWARMOP_TEST_DOCKER_TLS_HOST=tcp://$TLS_IP:$TLS_PORT"
+    else
+      echo "export DOCKER_HOST=unix://$(sock "$mgr")"
+    fi
     echo "export SWARMOP_TEST_DOCKER_HOST=unix://$(sock "$mgr")"
     echo "export SWARMOP_TEST_BED_DIR=$DIR"
     echo "export SWARMOP_TEST_BED_NODES=$NODES"
@@ -182,12 +197,75 @@ write_env() {   # manager-node: the user-facing export lines (DIR/env)
   } >"$DIR/env"
 }
 
+# --tls: a veth pair host <-> node with a /30 of 10.79.0.0/16 that no interface or route of the host uses yet
+# (picked from the bed's id, so concurrent beds differ). The host side is tb<id>-h; `down` deletes it.
+tls_link() {   # netns
+  local ns=$1 n base try
+  n=$((16#$ID))
+  for try in 0 1 2 3 4 5 6 7; do
+    base=$(( (n + try * 4099) % 16384 ))   # 16384 /30s in a /16
+    local net="$TLS_NET_PREFIX.$((base / 64)).$(( (base % 64) * 4 ))"
+    if [ -z "$(ip -4 -o addr show to "$net/30")" ] && [ -z "$(ip -4 route show root "$net/30")" ]; then
+      local hostip="$TLS_NET_PREFIX.$((base / 64)).$(( (base % 64) * 4 + 1 ))"
+      TLS_IP="$TLS_NET_PREFIX.$((base / 64)).$(( (base % 64) * 4 + 2 ))"
+      ip link add "tb$ID-h" type veth peer name "tb${ID}p0"
+      state_add link "tb$ID-h"
+      ip link set "tb${ID}p0" netns "$ns"
+      ip -n "$ns" link set "tb${ID}p0" name eth0
+      ip -n "$ns" addr add "$TLS_IP/30" dev eth0
+      ip -n "$ns" link set eth0 up
+      ip addr add "$hostip/30" dev "tb$ID-h"
+      ip link set "tb$ID-h" up
+      state_add tls "$TLS_IP" "$hostip"
+      return 0
+    fi
+  done
+  die "no free /30 in $TLS_NET_PREFIX.0.0/16 for the TLS link (the host uses these addresses?)"
+}
+
+# --tls: a throw-away CA (never leaves DIR, valid 7 days), the dockerd's server certificate (SAN: 127.0.0.1,
+# the node's address) and a client certificate, as the docker CLI expects them in DOCKER_CERT_PATH.
+tls_material() {
+  local d=$DIR/tls ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  mkdir -p "$d/client"
+  openssl req -x509 "${ec[@]}" -keyout "$d/ca-key.pem" -out "$d/ca.pem" -days 7 \
+    -subj "/CN=swarmop testbed CA $ID" 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$d/server-key.pem" -out "$d/server.csr" -subj "/CN=testbed" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,IP:%s\nextendedKeyUsage=serverAuth\n' "$TLS_IP" >"$d/server.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+    -days 7 -extfile "$d/server.ext" -out "$d/server-cert.pem" 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$d/client/key.pem" -out "$d/client.csr" -subj "/CN=swarmop-test-client" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$d/client.ext"
+  openssl x509 -req -in "$d/client.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+    -days 7 -extfile "$d/client.ext" -out "$d/client/cert.pem" 2>/dev/null
+  cp "$d/ca.pem" "$d/client/ca.pem"
+  rm -f "$d"/*.csr "$d"/*.ext
+  chmod 600 "$d"/*key.pem "$d/client/key.pem"
+  DOCKERD_EXTRA=(-H "tcp://0.0.0.0:$TLS_PORT" --tlsverify --tlscacert "$d/ca.pem" --tlscert "$d/server-cert.pem"
+    --tlskey "$d/server-key.pem")
+}
+
+wait_tls() {   # the tcp+TLS listener answers the client certificate from the host, bounded
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until "$DOCKER_BIN" -H "tcp://$TLS_IP:$TLS_PORT" --tlsverify --tlscacert "$DIR/tls/client/ca.pem" \
+      --tlscert "$DIR/tls/client/cert.pem" --tlskey "$DIR/tls/client/key.pem" version >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "dockerd did not answer on tcp://$TLS_IP:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
+    sleep 0.2
+  done
+}
+
 up_single() {
   local ns="tb$ID-node" t
   new_netns "$ns"
+  if [ "$TLS" = 1 ]; then
+    tls_link "$ns"
+    tls_material
+    log "TLS: CA and certificates in $DIR/tls, node reached at $TLS_IP:$TLS_PORT"
+  fi
   t=$(now)
   start_dockerd node "$ns" testbed
   wait_dockerd node
+  [ "$TLS" = 1 ] && wait_tls
   log "dockerd $(dk node version --format '{{.Server.Version}}') up in $(elapsed "$t")s (pid $(cat "$DIR/node/docker.pid"))"
   # Inside its own namespace 127.0.0.1 is this node's alone: no port clash with a swarm on the host.
   dk node swarm init --advertise-addr 127.0.0.1 >/dev/null
@@ -263,6 +341,10 @@ cmd_up() {
   case "$NODES" in 1|3) ;; *) die "--nodes must be 1 or 3" ;; esac
   case "$LAYOUT" in stretched|separate) ;; *) die "--layout must be stretched or separate" ;; esac
   [ "$NODES" = 3 ] && require_cmds iptables
+  if [ "$TLS" = 1 ]; then
+    [ "$NODES" = 1 ] || die "--tls needs --nodes 1"
+    require_cmds openssl
+  fi
   local t0; t0=$(now)
   if [ -n "$DIR" ]; then
     DIR=${DIR%/}
@@ -280,7 +362,7 @@ cmd_up() {
   state_add id "$ID"
   state_add nodes "$NODES"
   trap on_up_exit EXIT
-  log "starting a private $([ "$NODES" = 3 ] && echo "3-node $LAYOUT" || echo "single-node") swarm in $DIR"
+  log "starting a private $([ "$NODES" = 3 ] && echo "3-node $LAYOUT" || echo "single-node")$([ "$TLS" = 1 ] && echo " TLS") swarm in $DIR"
   if [ "$NODES" = 1 ]; then up_single; else up_multi; fi
   UP_DONE=1
   trap - EXIT
@@ -419,6 +501,7 @@ main() {
       --nodes=*) NODES=${1#--nodes=}; shift ;;
       --layout) [ $# -ge 2 ] || usage; LAYOUT=$2; shift 2 ;;
       --layout=*) LAYOUT=${1#--layout=}; shift ;;
+      --tls) TLS=1; shift ;;
       -h|--help) usage ;;
       *) log "unknown argument: $1"; usage ;;
     esac
