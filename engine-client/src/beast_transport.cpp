@@ -83,14 +83,27 @@ class Connection {
         fd_ = socket->native_handle();
       }
       if (!ec && tls_) {
-        // SNI and host name verification, as the docker CLI does.
-        SSL_set_tlsext_host_name(tls_->native_handle(), endpoint_.host.c_str());
+        // SNI and host name verification, as the docker CLI does. OpenSSL checks the name itself (not a
+        // verify callback), so that a mismatch is reported as one ("IP address mismatch").
+        SSL* ssl = tls_->native_handle();
+        SSL_set_tlsext_host_name(ssl, endpoint_.host.c_str());
         if (endpoint_.tls && endpoint_.tls->verify) {
-          tls_->set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
+          error_code not_ip;
+          asio::ip::make_address(endpoint_.host, not_ip);
+          if (not_ip) {
+            SSL_set1_host(ssl, endpoint_.host.c_str());
+          } else {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), endpoint_.host.c_str());
+          }
         }
         ec = Run(deadline,
                  [&](auto handler) { tls_->async_handshake(asio::ssl::stream_base::client, handler); });
-        if (ec) return ConnectError(endpoint_, "TLS handshake failed: " + ec.message());
+        if (ec) {
+          std::string reason = "TLS handshake failed: " + ec.message();
+          long verify = SSL_get_verify_result(ssl);
+          if (verify != X509_V_OK) reason += " (" + std::string(X509_verify_cert_error_string(verify)) + ")";
+          return ConnectError(endpoint_, reason);
+        }
       }
     }
     if (ec == beast::error::timeout) {
@@ -232,6 +245,14 @@ class Connection {
     if (ec == beast::error::timeout) {
       return TimeoutError("no answer from the Docker engine at " + endpoint_.ToString() + " within " +
                           std::to_string(endpoint_.request_timeout.count()) + " ms (" + what + ")");
+    }
+    if (tls_ && ec.category() == asio::error::get_ssl_category()) {
+      // TLS 1.3: the engine checks the client certificate after the client's handshake is done, so its
+      // refusal (an alert: "bad certificate", "unknown ca", "certificate required") arrives here.
+      return UnavailableError(
+          "TLS error from the Docker engine at " + endpoint_.ToString() + ": " + ec.message() + " (" + what +
+          "); an engine with --tlsverify refuses a client certificate its CA did not sign, "
+          "or none: check DOCKER_CERT_PATH (cert.pem, key.pem) or the site's engine.tls");
     }
     return UnavailableError("lost the connection to the Docker engine at " + endpoint_.ToString() + ": " +
                             ec.message() + " (" + what + ")");
