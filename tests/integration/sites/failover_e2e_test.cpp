@@ -150,7 +150,11 @@ class OperatorProcess {
  public:
   OperatorProcess(std::string docker_host, std::vector<std::string> flags, std::string log_path)
       : docker_host_(std::move(docker_host)), flags_(std::move(flags)), log_path_(std::move(log_path)) {}
-  ~OperatorProcess() { Stop(SIGKILL); }
+  // The log stays for a failed test (its path is in the failure messages), and goes with a passed one.
+  ~OperatorProcess() {
+    Stop(SIGKILL);
+    if (!::testing::Test::HasFailure()) std::remove(log_path_.c_str());
+  }
 
   // Everything the child needs is prepared before fork(): only async-signal-safe calls after it.
   void Start() {
