@@ -175,6 +175,14 @@ StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const
     status_.Forget(context.key);  // no spec and nothing left to prune
     return Result{};
   }
+  if (context.key.kind == "Site" && options_.site_down) {
+    auto [reason, message] = options_.site_down(context.key.name);
+    if (!reason.empty()) {
+      SWARMOP_RETURN_IF_ERROR(
+          Publish(context, DegradedStatus(context.key, context.Hash(), reason, message, clock_.WallNow())));
+      return Result{};  // the monitor's next failover event or the resync looks again
+    }
+  }
   std::string pending = PendingTasks(planned, context.key);
   if (!pending.empty()) {
     SWARMOP_RETURN_IF_ERROR(

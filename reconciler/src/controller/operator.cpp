@@ -97,9 +97,26 @@ struct Operator::Parts {
   // sites' outcomes. The reconcilers call them only once the loops run, after every part is built.
   EstateReconcilerOptions Wired(EstateReconcilerOptions options) {
     options.site_outcomes = &site_outcomes;
+    options.site_down = [this](const std::string& site) { return SiteDown(site); };
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
     options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
     return options;
+  }
+
+  // {"SiteUnreachable" | "SiteDegraded", the monitor's reason} while the site is not Ready.
+  std::pair<std::string, std::string> SiteDown(const std::string& site) const {
+    for (const SiteHealth& health : sites.Snapshot().health) {
+      if (health.site != site) continue;
+      switch (health.reading.state) {
+        case SiteHealthState::kUnreachable:
+          return {"SiteUnreachable", "site " + site + " is Unreachable: " + health.reading.reason};
+        case SiteHealthState::kDegraded:
+          return {"SiteDegraded", "site " + site + " is Degraded: " + health.reading.reason};
+        default:
+          return {};
+      }
+    }
+    return {};
   }
 
   // The monitor keeps judging the separate sites while the specs' swarm is dark (last specs loaded).

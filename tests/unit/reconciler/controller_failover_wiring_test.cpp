@@ -173,6 +173,26 @@ TEST_F(FailoverWiringTest, TheFailedOverConditionAndItsLabelsGoWithTheFailback) 
   EXPECT_EQ(labels.count(status_labels::kFailover), 0u);
 }
 
+TEST_F(FailoverWiringTest, ASiteThatIsDownReadsDegradedWithTheMonitorsReasonAndConvergedOnceBack) {
+  const Request douala{"Site", "douala"};
+  std::pair<std::string, std::string> down{"SiteUnreachable", "site douala is Unreachable: 0/1 nodes ready"};
+  EstateReconcilerOptions options = WithFailovers();
+  options.site_down = [&down](const std::string& site) {
+    return site == "douala" ? down : std::pair<std::string, std::string>{};
+  };
+  EstateReconciler reconciler{counting, specs, status, &metrics, clock, options};
+  for (int pass = 0; pass < 2; ++pass) ASSERT_TRUE(reconciler.Reconcile(douala).ok());
+  std::optional<SpecStatus> dark = status.Get(douala);
+  ASSERT_TRUE(dark.has_value());
+  EXPECT_EQ(dark->Headline().type, kConditionDegraded);
+  EXPECT_EQ(dark->Headline().reason, "SiteUnreachable");
+  EXPECT_THAT(dark->Headline().message, HasSubstr("0/1 nodes ready"));
+
+  down = {};
+  ASSERT_TRUE(reconciler.Reconcile(douala).ok());
+  EXPECT_EQ(status.Get(douala)->Headline().reason, "Converged");
+}
+
 TEST(StatusJsonSites, SitesFailoverAndWarningsAppearWithASnapshot) {
   SiteSnapshot snapshot;
   snapshot.health = {{"douala", {SiteHealthState::kUnreachable, "0/1 nodes ready", 0, 1}, {}, {}},

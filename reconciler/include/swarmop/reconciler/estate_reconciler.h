@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/apply.h"
@@ -59,6 +60,10 @@ struct EstateReconcilerOptions {
   // and the local reconciler reports a key Progressing ("WaitingForSites") until every separate site it is
   // placed at has converged. Null: separate sites do not hold up a key's status.
   SiteOutcomes* site_outcomes = nullptr;
+  // Watch mode: why a site is not up, for its Site spec's status: {reason, message}, e.g.
+  // {"SiteUnreachable", "0/1 nodes ready: douala down"}; an empty reason when it is Ready or not judged yet.
+  // A steady Site spec whose site is down then reads Degraded with that reason, not Converged.
+  std::function<std::pair<std::string, std::string>(const std::string& site)> site_down;
 };
 
 class EstateReconciler : public Reconciler {
