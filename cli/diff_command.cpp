@@ -64,9 +64,24 @@ void RunDiff(const DiffArgs& args) {
                        {"config", write.config_name},
                        {"hash", write.spec_hash}});
     }
+    nlohmann::json sites = nlohmann::json::array();
+    bool unreachable = false;
+    for (const SitePlanJson& site : SitePlansAsJson(planned->merged)) {
+      nlohmann::json entry = {{"site", site.site}, {"endpoint", site.address}};
+      if (site.error.empty()) {
+        entry["plan"] = nlohmann::json::parse(site.plan_json);
+      } else {
+        entry["error"] = site.error;
+      }
+      unreachable = unreachable || !site.error.empty();
+      changes = changes || site.changes;
+      sites.push_back(std::move(entry));
+    }
     nlohmann::json out = {{"specs", specs},
-                          {"swarm", nlohmann::json::parse(reconciler::ToJson(estate->plan))}};
+                          {"swarm", nlohmann::json::parse(reconciler::ToJson(estate->plan))},
+                          {"sites", std::move(sites)}};
     std::cout << out.dump(2) << "\n";
+    if (unreachable) throw CommandExit{kExitError};
   } else {
     for (const reconciler::SpecWrite& write : planned->writes) {
       if (SpecChanges(write)) std::cout << SpecOp(write) << " spec " << write.Key() << "\n";

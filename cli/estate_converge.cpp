@@ -210,6 +210,24 @@ int PrintSitePlans(const crds::DesiredState& desired) {
   return code;
 }
 
+std::vector<SitePlanJson> SitePlansAsJson(const crds::DesiredState& desired) {
+  std::vector<SitePlanJson> out;
+  for (const SiteSwarm& swarm : ConnectSites(desired)) {
+    SitePlanJson site;
+    site.site = swarm.site;
+    site.address = swarm.address;
+    std::optional<reconciler::PlanResult> planned = PlanSite(swarm, desired);
+    if (planned) {
+      site.plan_json = reconciler::ToJson(planned->plan);
+      site.changes = !planned->plan.empty();
+    } else {
+      site.error = swarm.error.ok() ? "cannot be planned (see the error above)" : swarm.error.message();
+    }
+    out.push_back(std::move(site));
+  }
+  return out;
+}
+
 int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, const ConvergeArgs& args) {
   reconciler::PlanResult planned = PlanOrFail(engine, desired);
   PrintLeftAlone(planned.plan);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/engine.h"
@@ -33,6 +35,17 @@ bool PrintEstatePlan(engine::Engine& engine, const crds::DesiredState& desired);
 // Prints each separate-swarm Site's plan ("site <name> (<endpoint>):"). Returns kExitOk when nothing
 // would change, kExitFailed when something would, kExitError when a site cannot be reached.
 int PrintSitePlans(const crds::DesiredState& desired);
+
+// One separate-swarm Site's plan for `diff -o json`: `plan_json` is reconciler::ToJson of its plan, empty
+// with `error` set when the site cannot be reached.
+struct SitePlanJson {
+  std::string site;
+  std::string address;
+  std::string plan_json;
+  std::string error;
+  bool changes = false;
+};
+std::vector<SitePlanJson> SitePlansAsJson(const crds::DesiredState& desired);
 
 // PlanEstate, minus any removal of the spec store's own configs; exits 2 on engine errors.
 reconciler::PlanResult PlanEstateOrFail(engine::Engine& engine, const crds::DesiredState& desired);

@@ -113,6 +113,39 @@ run delete_hand delete service hand-web
 check "delete of a hand-made spec exits 1 and leaves it" test "$(rc delete_hand)" = 1
 check "delete of a hand-made spec says why" has delete_hand.err "not swarmop's"
 
+# --- separate-swarm sites in diff -o json: one reachable (this same swarm, by its socket), one dark
+mkdir -p "$OUT/sep"
+cat >"$OUT/sep/estate.yaml" <<YAML
+apiVersion: swarmop.io/v1alpha1
+kind: Site
+metadata: {name: sepa}
+spec: {role: edge, engine: {host: "$SWARMOP_TEST_DOCKER_HOST"}}
+---
+apiVersion: swarmop.io/v1alpha1
+kind: Site
+metadata: {name: dark}
+spec: {role: edge, engine: {host: "tcp://127.0.0.1:1"}}
+---
+apiVersion: swarmop.io/v1alpha1
+kind: Service
+metadata: {name: sepweb}
+spec: {image: local/busybox:1, sites: {sepa: {replicas: 1}, dark: {replicas: 1}}}
+YAML
+run sep_json diff -f "$OUT/sep" -o json
+check "diff -o json with a dark site exits 2" test "$(rc sep_json)" = 2
+check "diff -o json still prints JSON" bash -c "python3 -m json.tool '$OUT/sep_json.out' >/dev/null"
+check "diff -o json plans the reachable site on its own engine" python3 -c "
+import json, sys
+sites = {s['site']: s for s in json.load(open('$OUT/sep_json.out'))['sites']}
+sys.exit(0 if 'sepweb-sepa' in json.dumps(sites['sepa']['plan']) and 'sepweb-dark' not in json.dumps(sites['sepa']['plan']) else 1)"
+check "diff -o json names the dark site's endpoint and error" python3 -c "
+import json, sys
+sites = {s['site']: s for s in json.load(open('$OUT/sep_json.out'))['sites']}
+sys.exit(0 if sites['dark']['endpoint'].startswith('tcp://127.0.0.1:1') and sites['dark']['error'] else 1)"
+check "diff -o json leaves the separate sites' services out of the local operations" python3 -c "
+import json, sys
+sys.exit(0 if 'sepweb-sepa' not in json.dumps(json.load(open('$OUT/sep_json.out'))['swarm']['operations']) else 1)"
+
 # --- usage
 run usage get pods
 check "unknown kind exits 2" test "$(rc usage)" = 2
