@@ -27,6 +27,10 @@ std::unique_ptr<engine::Engine> ConnectFromEnvironment() {
     // engine-client's message already names the address and the usual fix; add them only when it does not.
     const std::string& message = connected.status().message();
     if (message.find(endpoint->ToString()) != std::string::npos) Fail(kExitError, message);
+    // Set-up errors (unreadable TLS files) happen before any connection: the dockerd hint would mislead.
+    if (connected.status().code() == Code::kInvalidArgument) {
+      Fail(kExitError, "cannot use the Docker engine at " + endpoint->ToString() + ": " + message);
+    }
     Fail(kExitError, "cannot reach the Docker engine at " + endpoint->ToString() + ": " + message +
                          " (is dockerd running there? set DOCKER_HOST to a swarm manager)");
   }

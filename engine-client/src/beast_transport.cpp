@@ -9,12 +9,15 @@
 // clang-format on
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -410,7 +413,21 @@ class BeastTransport : public HttpTransport {
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
 };
 
+// A TLS file that cannot be read is named, with what it is for, before OpenSSL's opaque "asio.ssl error".
+Status CheckTlsFile(const std::string& path, const char* what) {
+  if (path.empty() || ::access(path.c_str(), R_OK) == 0) return Status::Ok();
+  return InvalidArgumentError(std::string("TLS set-up failed: the ") + what + " " + path +
+                              " cannot be read: " + std::strerror(errno) +
+                              " (DOCKER_CERT_PATH holds ca.pem, cert.pem and key.pem; a Site reads its "
+                              "engine.tls secrets)");
+}
+
 StatusOr<std::unique_ptr<asio::ssl::context>> MakeSslContext(const TlsOptions& tls) {
+  if (tls.verify) SWARMOP_RETURN_IF_ERROR(CheckTlsFile(tls.ca_file, "CA certificate"));
+  if (!tls.cert_file.empty() && !tls.key_file.empty()) {
+    SWARMOP_RETURN_IF_ERROR(CheckTlsFile(tls.cert_file, "client certificate"));
+    SWARMOP_RETURN_IF_ERROR(CheckTlsFile(tls.key_file, "client key"));
+  }
   try {
     auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
     context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
