@@ -86,7 +86,7 @@ struct Operator::Parts {
         keys(counting, specs),
         controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller),
         sites(
-            counting, [this] { return Desired(); }, options.sites,
+            counting, [this] { return Desired(); }, WithHealthChanges(options.sites),
             [this](const FailoverEvent& event) { OnFailoverEvent(event); }),
         adjuster(sites),
         site_loops(last_good, status,
@@ -100,6 +100,12 @@ struct Operator::Parts {
     options.site_down = [this](const std::string& site) { return SiteDown(site); };
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
     options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
+    return options;
+  }
+
+  // A site's health changed: its Site spec's status says so (site_down) now, not at the next resync.
+  SiteMonitorOptions WithHealthChanges(SiteMonitorOptions options) {
+    options.on_health_change = [this](const std::string& site) { controller.Mark(Request{"Site", site}); };
     return options;
   }
 

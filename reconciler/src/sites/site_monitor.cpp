@@ -1,5 +1,6 @@
 #include "swarmop/reconciler/site_monitor.h"
 
+#include <map>
 #include <set>
 
 namespace swarmop::reconciler {
@@ -38,6 +39,8 @@ Status SiteMonitor::Tick() {
   auto desired = desired_();
   if (!desired.ok()) return desired.status().WithContext("site monitor: reading specs");
   ForgetRemovedSites(*desired);
+  std::map<std::string, SiteHealthState> before;
+  for (const SiteHealth& health : health_.All()) before[health.site] = health.reading.state;
 
   std::optional<ManagerPlacement> placement;
   if (HasStretchedSite(*desired)) {
@@ -50,9 +53,17 @@ Status SiteMonitor::Tick() {
   ObserveSeparate(*desired);
 
   Record(failover_.Update(*desired, health_.All(), clock_.Now()));
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot_.active = failover_.Active();
-  snapshot_.placement = std::move(placement);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot_.active = failover_.Active();
+    snapshot_.placement = std::move(placement);
+  }
+  if (options_.on_health_change) {
+    for (const SiteHealth& health : health_.All()) {
+      auto was = before.find(health.site);
+      if (was == before.end() || was->second != health.reading.state) options_.on_health_change(health.site);
+    }
+  }
   return Status::Ok();
 }
 

@@ -35,6 +35,7 @@ class SiteMonitorTest : public ::testing::Test {
 
   std::unique_ptr<SiteMonitor> Monitor() {
     SiteMonitorOptions options;
+    options.on_health_change = [this](const std::string& site) { changed_.push_back(site); };
     options.failover = {seconds(60), seconds(120)};
     options.connect = [this](const engine::Endpoint& ep) -> StatusOr<std::unique_ptr<engine::Engine>> {
       if (dark_) return TimeoutError("connect " + ep.ToString());
@@ -62,6 +63,7 @@ class SiteMonitorTest : public ::testing::Test {
   FakeClock clock_;
   crds::DesiredState desired_;
   std::vector<std::string> events_;
+  std::vector<std::string> changed_;  // on_health_change, in order
   bool dark_ = false;
 };
 
@@ -75,6 +77,22 @@ TEST_F(SiteMonitorTest, ATickJudgesEveryStretchedSiteFromTheNodes) {
   EXPECT_EQ(Find(s, "yaounde")->reading.state, SiteHealthState::kReady);
   ASSERT_TRUE(s.placement.has_value());
   EXPECT_FALSE(s.placement->survives_cloud_loss);
+}
+
+TEST_F(SiteMonitorTest, EverySiteIsAnnouncedOnceFirstJudgedThenOnlyWhenItsHealthChanges) {
+  auto monitor = Monitor();
+  ASSERT_TRUE(monitor->Tick().ok());
+  EXPECT_EQ(changed_, (std::vector<std::string>{"cloud", "douala", "yaounde"}));
+  changed_.clear();
+  ASSERT_TRUE(monitor->Tick().ok());
+  EXPECT_TRUE(changed_.empty()) << "a steady round announces nothing";
+  SetState("douala", "down");
+  ASSERT_TRUE(monitor->Tick().ok());
+  ASSERT_TRUE(monitor->Tick().ok());
+  EXPECT_EQ(changed_, (std::vector<std::string>{"douala"})) << "once, when it went Unreachable";
+  SetState("douala", "ready");
+  ASSERT_TRUE(monitor->Tick().ok());
+  EXPECT_EQ(changed_, (std::vector<std::string>{"douala", "douala"}));
 }
 
 TEST_F(SiteMonitorTest, ASiteDarkForTheGracePeriodFailsOverOnceAndComesBackAfterTheHoldDown) {

@@ -36,6 +36,9 @@ struct SiteMonitorOptions {
   SiteEngineOptions engines;
   SiteEngines::Connector connect;  // empty: engine::Connect
   size_t recent_events = 50;       // kept for the status API
+  // Runs on the monitor's thread, after a round, for every site whose health state changed in it (the
+  // first reading of a site included); may be empty. Watch mode re-reconciles that Site's spec.
+  std::function<void(const std::string& site)> on_health_change;
 };
 
 struct SiteSnapshot {
