@@ -80,6 +80,18 @@ std::optional<reconciler::PlanResult> PlanSite(const SiteSwarm& swarm, const crd
   return std::move(planned).value();
 }
 
+// ApplyPlan, printing "  done: ..." per operation. A phase's operations run concurrently: one whole line
+// at a time.
+reconciler::ApplyReport ApplyPrintingEachOperation(engine::Engine& engine, const reconciler::Plan& plan) {
+  reconciler::ApplyOptions options;
+  auto mu = std::make_shared<std::mutex>();
+  options.on_event = [mu](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*mu);
+    std::cout << "  " + line + "\n" << std::flush;
+  };
+  return reconciler::ApplyPlan(engine, plan, options);
+}
+
 reconciler::PlanResult PlanWithWarnings(engine::Engine& engine, const crds::DesiredState& desired) {
   reconciler::PlanEstateOptions options;
   options.render = SwarmopRenderOptions();
@@ -237,14 +249,7 @@ int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, co
   if (planned.plan.empty()) {
     std::cout << "swarm already matches the specs: nothing to change\n";
   } else {
-    reconciler::ApplyOptions options;
-    // ApplyPlan runs the operations of a phase concurrently: one whole line at a time.
-    auto mu = std::make_shared<std::mutex>();
-    options.on_event = [mu](const std::string& line) {
-      std::lock_guard<std::mutex> lock(*mu);
-      std::cout << "  " + line + "\n" << std::flush;
-    };
-    reconciler::ApplyReport report = reconciler::ApplyPlan(engine, planned.plan, options);
+    reconciler::ApplyReport report = ApplyPrintingEachOperation(engine, planned.plan);
     std::cout << "applied: " << report.writes << " write(s) to the swarm\n";
     if (!report.ok()) {
       std::cerr << "swarmop: apply failed: " << report.FirstError().message() << "\n";
@@ -268,13 +273,7 @@ int ConvergeSites(const crds::DesiredState& desired, const ConvergeArgs& args) {
     if (planned->plan.empty()) {
       std::cout << "  already matches the specs: nothing to change\n";
     } else {
-      reconciler::ApplyOptions options;
-      auto mu = std::make_shared<std::mutex>();
-      options.on_event = [mu](const std::string& line) {
-        std::lock_guard<std::mutex> lock(*mu);
-        std::cout << "  " + line + "\n" << std::flush;
-      };
-      reconciler::ApplyReport report = reconciler::ApplyPlan(*swarm.engine, planned->plan, options);
+      reconciler::ApplyReport report = ApplyPrintingEachOperation(*swarm.engine, planned->plan);
       std::cout << "  applied: " << report.writes << " write(s) to site " << swarm.site << "\n";
       if (!report.ok()) {
         std::cerr << "swarmop: site " << swarm.site << ": apply failed: " << report.FirstError().message()
