@@ -2,11 +2,15 @@
 SHELL := /bin/bash
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
+# ccache: a rebuild of the same sources (a second clone, CI after a session, another worktree) is a cache hit.
+# Paths are made relative to the checkout and the build folder is left out of the hash, so two clones share.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 # Debian packages: build dependencies, then the test bed (a private dockerd + a busybox image).
 BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcpprest-dev nlohmann-json3-dev \
   libyaml-cpp-dev libgoogle-glog-dev libgtest-dev libgmock-dev libvalijson-dev libcli11-dev \
-  prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev
+  prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev ccache
 # postgresql: the replication tests run real servers from the rendered configuration.
 # openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
 TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl
@@ -20,7 +24,7 @@ deps:
 	@scripts/install-deps.sh $(BUILD_PKGS) $(TESTBED_PKGS)
 
 $(BUILD_DIR)/Makefile: CMakeLists.txt | deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
 build: deps $(BUILD_DIR)/Makefile
 	cmake --build $(BUILD_DIR) -j $(JOBS)
