@@ -142,6 +142,9 @@ void ServiceLists(const json& spec, ServiceSpec& out) {
   if (spec.contains("secrets")) {
     for (const json& s : spec["secrets"]) out.secrets.push_back(Secret(s));
   }
+  if (spec.contains("endpointMode")) {
+    out.endpoint_mode = Str(spec, "endpointMode") == "dnsrr" ? EndpointMode::kDnsrr : EndpointMode::kVip;
+  }
   out.networks = Strings(spec, "networks");
   out.depends_on = Strings(spec, "dependsOn");
 }

@@ -125,6 +125,14 @@ std::vector<Diagnostic> CheckService(const Service& service) {
       check.Error("/spec/healthcheck", "http needs a port");
     }
   }
+  if (spec.endpoint_mode == EndpointMode::kDnsrr) {
+    for (size_t i = 0; i < spec.ports.size(); ++i) {
+      if (spec.ports[i].mode == PublishMode::kIngress) {
+        check.Error("/spec/ports/" + std::to_string(i),
+                    "endpointMode dnsrr cannot publish through the routing mesh (ingress); set mode: host");
+      }
+    }
+  }
   if (spec.profile == Profile::kLogstash && !spec.logstash) {
     check.Error("/spec/logstash", "required for profile logstash (the Elasticsearch URL)");
   }

@@ -82,6 +82,7 @@ engine::RestartPolicy RestartOf(const crds::RestartPolicy& policy) {
 
 engine::EndpointSpec EndpointOf(const crds::ServiceSpec& spec, bool ports_in_host_mode) {
   engine::EndpointSpec out;
+  if (spec.endpoint_mode == crds::EndpointMode::kDnsrr) out.mode = "dnsrr";  // vip: the engine's default
   for (const auto& port : spec.ports) {
     engine::PortConfig config;
     config.protocol = port.protocol == crds::Protocol::kUdp ? "udp" : "tcp";

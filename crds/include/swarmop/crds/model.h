@@ -151,6 +151,9 @@ struct RestartPolicy {
 enum class Protocol { kTcp, kUdp };
 enum class PublishMode { kIngress, kHost };
 
+// How other services reach the per-site services: a virtual IP, or DNS round robin over the task IPs.
+enum class EndpointMode { kVip, kDnsrr };
+
 struct PortMapping {
   int published = 0;
   int target = 0;
@@ -197,6 +200,7 @@ struct ServiceSpec {
   UpdatePolicy rollback;
   RestartPolicy restart;
   std::vector<PortMapping> ports;
+  std::optional<EndpointMode> endpoint_mode;  // unset = Swarm's default (vip)
   std::vector<ConfigFile> configs;
   std::vector<SecretRef> secrets;
   std::vector<std::string> networks;
