@@ -12,11 +12,19 @@ void CountingEngine::Read(const std::string& verb) {
   ++reads_;
 }
 
-void CountingEngine::Write(const std::string& verb, const std::string& target) {
+void CountingEngine::RecordWrite(const std::string& verb, const std::string& target, const Status& outcome) {
   std::lock_guard<std::mutex> lock(mu_);
   ++counts_[verb];
-  ++writes_;
-  write_log_.push_back(verb + " " + target);
+  std::string entry = verb + " " + target;
+  if (outcome.ok()) {
+    ++writes_;
+    write_log_.push_back(entry);
+    attempt_log_.push_back(std::move(entry));
+  } else {
+    ++failures_[verb];
+    ++failed_writes_;
+    attempt_log_.push_back(entry + " -> failed: " + outcome.message());
+  }
 }
 
 std::map<std::string, uint64_t> CountingEngine::Counts() const {
@@ -40,16 +48,33 @@ uint64_t CountingEngine::Writes() const {
   return writes_;
 }
 
+uint64_t CountingEngine::FailedWrites() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_writes_;
+}
+
+std::map<std::string, uint64_t> CountingEngine::FailedCounts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failures_;
+}
+
 std::vector<std::string> CountingEngine::WriteLog() const {
   std::lock_guard<std::mutex> lock(mu_);
   return write_log_;
 }
 
+std::vector<std::string> CountingEngine::AttemptLog() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return attempt_log_;
+}
+
 void CountingEngine::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   counts_.clear();
-  reads_ = writes_ = 0;
+  failures_.clear();
+  reads_ = writes_ = failed_writes_ = 0;
   write_log_.clear();
+  attempt_log_.clear();
 }
 
 std::string CountingEngine::ApiVersion() const { return inner_->ApiVersion(); }
@@ -76,16 +101,14 @@ StatusOr<Service> CountingEngine::InspectService(const std::string& id) {
   return inner_->InspectService(id);
 }
 StatusOr<std::string> CountingEngine::CreateService(const ServiceSpec& spec) {
-  Write("create service", spec.name);
-  return inner_->CreateService(spec);
+  return Written("create service", spec.name, inner_->CreateService(spec));
 }
 Status CountingEngine::UpdateService(const std::string& id, uint64_t version, const ServiceSpec& spec) {
-  Write("update service", spec.name + " " + id + " (version " + std::to_string(version) + ")");
-  return inner_->UpdateService(id, version, spec);
+  return Written("update service", spec.name + " " + id + " (version " + std::to_string(version) + ")",
+                 inner_->UpdateService(id, version, spec));
 }
 Status CountingEngine::RemoveService(const std::string& id) {
-  Write("remove service", id);
-  return inner_->RemoveService(id);
+  return Written("remove service", id, inner_->RemoveService(id));
 }
 
 StatusOr<std::vector<Task>> CountingEngine::ListTasks(const TaskFilter& filter) {
@@ -102,8 +125,8 @@ StatusOr<Node> CountingEngine::InspectNode(const std::string& id) {
   return inner_->InspectNode(id);
 }
 Status CountingEngine::UpdateNode(const std::string& id, uint64_t version, const NodeSpec& spec) {
-  Write("update node", id + " (version " + std::to_string(version) + ")");
-  return inner_->UpdateNode(id, version, spec);
+  return Written("update node", id + " (version " + std::to_string(version) + ")",
+                 inner_->UpdateNode(id, version, spec));
 }
 
 StatusOr<std::vector<Config>> CountingEngine::ListConfigs(const ListFilter& filter) {
@@ -115,16 +138,14 @@ StatusOr<Config> CountingEngine::InspectConfig(const std::string& id) {
   return inner_->InspectConfig(id);
 }
 StatusOr<std::string> CountingEngine::CreateConfig(const ConfigSpec& spec) {
-  Write("create config", spec.name);
-  return inner_->CreateConfig(spec);
+  return Written("create config", spec.name, inner_->CreateConfig(spec));
 }
 Status CountingEngine::UpdateConfig(const std::string& id, uint64_t version, const ConfigSpec& spec) {
-  Write("update config", spec.name + " " + id + " (version " + std::to_string(version) + ")");
-  return inner_->UpdateConfig(id, version, spec);
+  return Written("update config", spec.name + " " + id + " (version " + std::to_string(version) + ")",
+                 inner_->UpdateConfig(id, version, spec));
 }
 Status CountingEngine::RemoveConfig(const std::string& id) {
-  Write("remove config", id);
-  return inner_->RemoveConfig(id);
+  return Written("remove config", id, inner_->RemoveConfig(id));
 }
 
 StatusOr<std::vector<Secret>> CountingEngine::ListSecrets(const ListFilter& filter) {
@@ -136,16 +157,14 @@ StatusOr<Secret> CountingEngine::InspectSecret(const std::string& id) {
   return inner_->InspectSecret(id);
 }
 StatusOr<std::string> CountingEngine::CreateSecret(const SecretSpec& spec) {
-  Write("create secret", spec.name);
-  return inner_->CreateSecret(spec);
+  return Written("create secret", spec.name, inner_->CreateSecret(spec));
 }
 Status CountingEngine::UpdateSecret(const std::string& id, uint64_t version, const SecretSpec& spec) {
-  Write("update secret", spec.name + " " + id + " (version " + std::to_string(version) + ")");
-  return inner_->UpdateSecret(id, version, spec);
+  return Written("update secret", spec.name + " " + id + " (version " + std::to_string(version) + ")",
+                 inner_->UpdateSecret(id, version, spec));
 }
 Status CountingEngine::RemoveSecret(const std::string& id) {
-  Write("remove secret", id);
-  return inner_->RemoveSecret(id);
+  return Written("remove secret", id, inner_->RemoveSecret(id));
 }
 
 StatusOr<std::vector<Network>> CountingEngine::ListNetworks(const ListFilter& filter) {
@@ -157,12 +176,10 @@ StatusOr<Network> CountingEngine::InspectNetwork(const std::string& id) {
   return inner_->InspectNetwork(id);
 }
 StatusOr<std::string> CountingEngine::CreateNetwork(const NetworkSpec& spec) {
-  Write("create network", spec.name);
-  return inner_->CreateNetwork(spec);
+  return Written("create network", spec.name, inner_->CreateNetwork(spec));
 }
 Status CountingEngine::RemoveNetwork(const std::string& id) {
-  Write("remove network", id);
-  return inner_->RemoveNetwork(id);
+  return Written("remove network", id, inner_->RemoveNetwork(id));
 }
 
 StatusOr<std::unique_ptr<EventStream>> CountingEngine::Events(const EventFilter& filter) {

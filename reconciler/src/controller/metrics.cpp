@@ -40,6 +40,11 @@ struct Metrics::Impl {
                                                               .Name("swarmop_engine_calls_total")
                                                               .Help("Docker Engine API calls by verb.")
                                                               .Register(registry);
+  prometheus::Family<prometheus::Counter>& engine_call_failures =
+      prometheus::BuildCounter()
+          .Name("swarmop_engine_call_failures_total")
+          .Help("Docker Engine API write calls the engine refused, by verb (accepted = calls - failures).")
+          .Register(registry);
   prometheus::Histogram& duration = durations.Add(
       {},
       prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
@@ -66,13 +71,27 @@ void Metrics::CountDriftCorrections(uint64_t corrections) {
   impl_->drift_corrections.Increment(static_cast<double>(corrections));
 }
 
+namespace {
+// Moves each verb's counter up to the cumulative value; counters never go down (a Reset() of the source is
+// ignored).
+void FollowCumulative(prometheus::Family<prometheus::Counter>& family,
+                      const std::map<std::string, uint64_t>& by_verb) {
+  for (const auto& [verb, value] : by_verb) {
+    prometheus::Counter& counter = family.Add({{"verb", verb}});
+    double delta = static_cast<double>(value) - counter.Value();
+    if (delta > 0) counter.Increment(delta);
+  }
+}
+}  // namespace
+
 void Metrics::SetEngineCalls(const std::map<std::string, uint64_t>& calls_by_verb) {
   std::lock_guard<std::mutex> lock(impl_->engine_calls_mu);
-  for (const auto& [verb, calls] : calls_by_verb) {
-    prometheus::Counter& counter = impl_->engine_calls.Add({{"verb", verb}});
-    double delta = static_cast<double>(calls) - counter.Value();
-    if (delta > 0) counter.Increment(delta);  // counters never go down (a Reset() of the source is ignored)
-  }
+  FollowCumulative(impl_->engine_calls, calls_by_verb);
+}
+
+void Metrics::SetEngineCallFailures(const std::map<std::string, uint64_t>& failures_by_verb) {
+  std::lock_guard<std::mutex> lock(impl_->engine_calls_mu);
+  FollowCumulative(impl_->engine_call_failures, failures_by_verb);
 }
 
 std::string Metrics::RenderText() const {

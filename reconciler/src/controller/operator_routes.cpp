@@ -21,7 +21,10 @@ HttpRoutes OperatorRoutes(OperatorParts parts) {
   };
   routes["/metrics"] = [parts] {
     parts.metrics.SetQueueDepth(static_cast<double>(parts.controller.QueueDepth()));
-    if (parts.counting) parts.metrics.SetEngineCalls(parts.counting->Counts());
+    if (parts.counting) {
+      parts.metrics.SetEngineCalls(parts.counting->Counts());
+      parts.metrics.SetEngineCallFailures(parts.counting->FailedCounts());
+    }
     std::string text = parts.metrics.RenderText();
     if (parts.sites) text += SiteMetricsText(parts.sites->Snapshot());
     if (parts.site_loops) text += SiteLoopMetricsText(parts.site_loops->States());

@@ -193,7 +193,11 @@ TEST_F(ReconcilerIntegration, OneChangedFieldAmongTwentyServicesMakesExactlyOneU
   EXPECT_EQ(ToString(planned.plan), "update service s7-ittwenty\n  env.CHANGED: (none) -> yes\n");
   ApplyReport second = ApplyPlan(counting, planned.plan);
   EXPECT_TRUE(second.ok()) << second.ToString();
-  EXPECT_THAT(counting.WriteLog(), ElementsAre(HasSubstr("update service s7-ittwenty")));
+  // Swarm may bump a freshly created service's version on its own; the first update then meets "update out of
+  // sequence", changes nothing and is retried with the version read again. Only accepted writes count.
+  EXPECT_THAT(counting.WriteLog(), ElementsAre(HasSubstr("update service s7-ittwenty")))
+      << ::testing::PrintToString(counting.AttemptLog());
+  for (const std::string& attempt : counting.AttemptLog()) EXPECT_THAT(attempt, HasSubstr("s7-ittwenty"));
   std::cout << "plan over 20 services: "
             << std::chrono::duration_cast<std::chrono::milliseconds>(t3 - t2).count() << " ms, "
             << counting.Reads() << " reads in plan+apply\n";

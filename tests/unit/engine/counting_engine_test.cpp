@@ -35,6 +35,41 @@ TEST(CountingEngine, CountsReadsAndWritesByVerb) {
   EXPECT_THAT(counting.WriteLog(), ElementsAre("update service web s1 (version 12)"));
 }
 
+TEST(CountingEngine, ARefusedWriteIsAnAttemptButNotAWrite) {
+  ::testing::NiceMock<testing::MockEngine> mock;
+  EXPECT_CALL(mock, UpdateService(_, _, _))
+      .WillOnce(Return(OutOfSequenceError("rpc error: code = Unknown desc = update out of sequence")))
+      .WillOnce(Return(Status::Ok()));
+  CountingEngine counting(&mock);
+  ServiceSpec spec;
+  spec.name = "web";
+  EXPECT_FALSE(counting.UpdateService("s1", 12, spec).ok());
+  EXPECT_TRUE(counting.UpdateService("s1", 14, spec).ok());
+
+  EXPECT_EQ(counting.Count("update service"), 2u);
+  EXPECT_EQ(counting.Writes(), 1u);
+  EXPECT_EQ(counting.FailedWrites(), 1u);
+  EXPECT_THAT(counting.FailedCounts(),
+              ElementsAre(std::pair<const std::string, uint64_t>("update service", 1)));
+  EXPECT_THAT(counting.WriteLog(), ElementsAre("update service web s1 (version 14)"));
+  EXPECT_THAT(
+      counting.AttemptLog(),
+      ElementsAre("update service web s1 (version 12) -> failed: rpc error: code = Unknown desc = update "
+                  "out of sequence",
+                  "update service web s1 (version 14)"));
+}
+
+TEST(CountingEngine, ACreateThatFailsReturnsTheErrorAndCountsAsRefused) {
+  ::testing::NiceMock<testing::MockEngine> mock;
+  ON_CALL(mock, CreateConfig(_)).WillByDefault(Return(StatusOr<std::string>(ConflictError("name taken"))));
+  CountingEngine counting(&mock);
+  auto id = counting.CreateConfig(ConfigSpec{"a", {}, "x", ""});
+  EXPECT_EQ(id.status().code(), Code::kConflict);
+  EXPECT_EQ(counting.Writes(), 0u);
+  EXPECT_EQ(counting.FailedWrites(), 1u);
+  EXPECT_TRUE(counting.WriteLog().empty());
+}
+
 TEST(CountingEngine, ResetStartsFromZero) {
   ::testing::NiceMock<testing::MockEngine> mock;
   ON_CALL(mock, RemoveConfig(_)).WillByDefault(Return(Status::Ok()));

@@ -34,5 +34,14 @@ TEST(Metrics, EngineCallCountersFollowCumulativeCountsWithoutGoingDown) {
   EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_engine_calls_total{verb=\"update service\"} 5"));
 }
 
+TEST(Metrics, RefusedWriteCallsAreCountedApartFromTheCalls) {
+  Metrics metrics;
+  metrics.SetEngineCalls({{"update service", 3}});
+  metrics.SetEngineCallFailures({{"update service", 1}});
+  std::string text = metrics.RenderText();
+  EXPECT_THAT(text, HasSubstr("swarmop_engine_calls_total{verb=\"update service\"} 3"));
+  EXPECT_THAT(text, HasSubstr("swarmop_engine_call_failures_total{verb=\"update service\"} 1"));
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

@@ -27,6 +27,8 @@ class Metrics {
   void CountDriftCorrections(uint64_t corrections);
   // Cumulative calls per verb, as engine::CountingEngine::Counts() reports them; counters follow them.
   void SetEngineCalls(const std::map<std::string, uint64_t>& calls_by_verb);
+  // Cumulative refused write calls per verb (CountingEngine::FailedCounts()).
+  void SetEngineCallFailures(const std::map<std::string, uint64_t>& failures_by_verb);
 
   // Prometheus text exposition format 0.0.4.
   std::string RenderText() const;
