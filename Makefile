@@ -13,9 +13,11 @@ BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcppr
   prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev ccache
 # postgresql: the replication tests run real servers from the rendered configuration.
 # openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
-TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl
+# mmdebstrap: the estate's images (PostgreSQL, the Django API, Prometheus) are built from Debian packages.
+TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl \
+  mmdebstrap
 
-.PHONY: all deps build test unit demo bench format lint clean
+.PHONY: all deps build images test unit demo bench format lint clean
 
 all: build
 
@@ -29,14 +31,19 @@ $(BUILD_DIR)/Makefile: CMakeLists.txt | deps
 build: deps $(BUILD_DIR)/Makefile
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The images the demo and the integration tests run, from Debian packages (images/README.md). Cached by a
+# hash of their inputs in /var/cache/swarmop/images: a second run rebuilds nothing.
+images: build
+	images/build.sh --out $(BUILD_DIR)/images
+
 # Unit tier, then the integration tier against a private swarm the test bed starts and tears down.
-test: build
+test: build images
 	tests/run-tests.sh $(BUILD_DIR)
 
 unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -LE integration
 
-demo: build
+demo: build images
 	scripts/demo.sh $(BUILD_DIR)
 
 bench: build
