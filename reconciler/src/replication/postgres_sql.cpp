@@ -50,6 +50,32 @@ std::string RefreshAndRequireTables(const std::string& name, size_t table_count)
          "END\n$swarmop$;\n";
 }
 
+// The slot CREATE SUBSCRIPTION makes must not predate the publication. On PostgreSQL < 18 the publisher
+// decodes the changes after a slot's start with the catalog as it was then, and a change written before the
+// publication existed (the application's migrations, say) fails every apply worker for ever with
+// "publication ... does not exist" (seen on the test bed: the publish and subscribe jobs race). So the job
+// first asks the publisher, and fails (Swarm retries it) until every published table is there; then it goes
+// back to the subscriber. psql's \connect takes a conninfo; PGPASSFILE covers both connections.
+std::string RequirePublishedTables(const std::string& publisher_conninfo,
+                                   const std::string& subscriber_conninfo,
+                                   const std::string& publication_names, size_t table_count) {
+  std::string count = std::to_string(table_count);
+  return "\\connect " + QuoteLiteral(publisher_conninfo) +
+         "\n"
+         "DO $swarmop$\nBEGIN\n"
+         "  IF (SELECT count(DISTINCT (schemaname, tablename)) FROM pg_publication_tables\n"
+         "      WHERE pubname IN (" +
+         publication_names + ")) < " + count +
+         " THEN\n"
+         "    RAISE EXCEPTION 'swarmop: the publisher does not publish its % tables yet', " +
+         count +
+         ";\n"
+         "  END IF;\n"
+         "END\n$swarmop$;\n"
+         "\\connect " +
+         QuoteLiteral(subscriber_conninfo) + "\n";
+}
+
 std::string CreatePublicationIfMissing(const crds::Publication& pub) {
   std::string name = QuoteIdentifier(pub.name);
   // DO blocks cannot take parameters; the names are quoted literals/identifiers inside the block.
@@ -95,17 +121,23 @@ std::string RenderSubscriptionSql(const crds::Replication& replication, std::str
   std::string site(publisher_site);
   std::string out = Header(replication, "subscription to the publications at " + site);
   if (!replication.spec.logical) return out;
-  std::string publications;
+  std::string publications;       // "site_writes", as CREATE SUBSCRIPTION names them
+  std::string publication_names;  // 'site_writes', as pg_publication_tables holds them
   std::set<std::string> tables;
   for (const auto& pub : replication.spec.logical->publications) {
     if (pub.site != site) continue;
     publications += (publications.empty() ? "" : ", ") + QuoteIdentifier(pub.name);
+    publication_names += (publication_names.empty() ? "" : ", ") + QuoteLiteral(pub.name);
     tables.insert(pub.tables.begin(), pub.tables.end());
   }
   if (publications.empty()) return out;
   std::string name = SubscriptionName(replication, site);
-  std::string conninfo = Conninfo(layout.EndpointOf(PublisherServiceName(replication, site)), layout,
-                                  "dbname=" + PostgresDatabaseName(replication));
+  std::string database = "dbname=" + PostgresDatabaseName(replication);
+  std::string conninfo =
+      Conninfo(layout.EndpointOf(PublisherServiceName(replication, site)), layout, database);
+  std::string subscriber = PublisherServiceName(replication, replication.spec.logical->subscriber);
+  out += RequirePublishedTables(conninfo, Conninfo(layout.EndpointOf(subscriber), layout, database),
+                                publication_names, tables.size());
   out += CreateSubscriptionIfMissing(name, conninfo, publications);
   out += RefreshAndRequireTables(name, tables.size());
   return out;

@@ -115,7 +115,26 @@ TEST_F(UsersDb, SubscriptionIsNamedPerSiteAndCreatedOutsideATransaction) {
       "  WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'sub_users_db_yaounde')\n"
       "\\gexec\n"))
       << sql;
-  EXPECT_LT(sql.find("CREATE SUBSCRIPTION"), sql.find("DO $"));  // not inside the DO block
+  EXPECT_LT(sql.find("CREATE SUBSCRIPTION"), sql.rfind("DO $"));            // not inside the (last) DO block
+  EXPECT_GT(sql.find("CREATE SUBSCRIPTION"), sql.find("END\n$swarmop$;"));  // nor inside the first
+}
+
+TEST_F(UsersDb, SubscriptionWaitsForThePublisherToPublishItsTablesBeforeMakingItsSlot) {
+  std::string sql = RenderSubscriptionSql(db, "yaounde");
+  size_t to_publisher = sql.find(
+      "\\connect 'host=users-db-yaounde-local port=5432 user=postgres "
+      "passfile=/var/run/postgresql/swarmop.pgpass dbname=users_db'\n");
+  size_t check = sql.find("FROM pg_publication_tables\n      WHERE pubname IN ('site_writes')) < 1 THEN");
+  size_t back = sql.find(
+      "\\connect 'host=users-db-cloud port=5432 user=postgres passfile=/var/run/postgresql/swarmop.pgpass "
+      "dbname=users_db'\n");
+  size_t create = sql.find("CREATE SUBSCRIPTION");
+  ASSERT_NE(to_publisher, std::string::npos) << sql;
+  ASSERT_NE(check, std::string::npos) << sql;
+  ASSERT_NE(back, std::string::npos) << sql;
+  EXPECT_LT(to_publisher, check);
+  EXPECT_LT(check, back);
+  EXPECT_LT(back, create);
 }
 
 TEST_F(UsersDb, SubscriptionPicksUpTablesPublishedLaterAndFailsUntilItHasThemAll) {
