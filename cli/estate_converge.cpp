@@ -118,9 +118,11 @@ void PrintLeftAlone(const reconciler::Plan& plan) {
 
 std::string ProgressLine(const reconciler::ServiceProgress& p) {
   std::string line = "  " + p.service + (p.site.empty() ? "" : " (" + p.site + ")") + ": " +
-                     std::to_string(p.running) + "/" + std::to_string(p.desired) + " running";
+                     std::to_string(p.running) + "/" + std::to_string(p.desired) +
+                     (p.job ? " completed" : " running");
   if (!p.update_state.empty()) line += ", update " + p.update_state;
   if (p.converged) line += ", converged";
+  if (!p.retrying.empty()) line += ", retrying (" + p.retrying + ")";
   if (!p.problem.empty()) line += ": " + p.problem;
   return line;
 }

@@ -2,6 +2,7 @@
 // shows that it will not (failing tasks, paused or rolled-back update, unplaceable tasks).
 #include "swarmop/reconciler/converge.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -47,19 +48,46 @@ class Watcher {
       p.problem = "cannot inspect: " + service.status().ToString();
       return p;
     }
-    p.desired =
-        service->spec.mode.kind == engine::ServiceMode::Kind::kReplicated ? service->spec.mode.replicas : 0;
+    const engine::ServiceMode& mode = service->spec.mode;
+    p.job = mode.kind == engine::ServiceMode::Kind::kReplicatedJob;
+    p.desired = mode.kind == engine::ServiceMode::Kind::kReplicated ? mode.replicas
+                : p.job ? std::max<uint64_t>(mode.total_completions, 1)  // the engine's default is 1
+                        : 0;
     if (service->update_status) p.update_state = service->update_status->state;
     auto tasks = engine_.ListTasks(engine::TaskFilter{service->id, std::nullopt, std::nullopt, {}});
     if (!tasks.ok()) {
       p.problem = "cannot list tasks: " + tasks.status().ToString();
       return p;
     }
-    Examine(want, *service, *tasks, p);
+    if (p.job) {
+      ExamineJob(*service, *tasks, p);
+    } else {
+      Examine(want, *service, *tasks, p);
+    }
     return p;
   }
 
  private:
+  // Done when the current iteration's tasks completed; failed tasks are retried by Swarm, so they only
+  // say what the job waits for (a database not up yet, a table not migrated yet).
+  static void ExamineJob(const engine::Service& service, const std::vector<engine::Task>& tasks,
+                         ServiceProgress& p) {
+    const engine::Task* last_failure = nullptr;
+    for (const auto& task : tasks) {
+      if (task.job_iteration.value_or(0) != service.job_iteration) continue;
+      if (task.status.state == "complete") ++p.running;
+      if (task.status.state == "failed" &&
+          (last_failure == nullptr || task.updated_at > last_failure->updated_at)) {
+        last_failure = &task;
+      }
+    }
+    p.converged = p.running >= p.desired;
+    if (!p.converged && last_failure != nullptr) {
+      const engine::TaskStatus& status = last_failure->status;
+      p.retrying = status.err.empty() ? status.message : status.err;
+    }
+  }
+
   void Examine(const DesiredService& want, const engine::Service& service,
                const std::vector<engine::Task>& tasks, ServiceProgress& p) {
     Watch& watch = watches_[want.spec.name];
@@ -153,7 +181,8 @@ ConvergenceResult WaitForConvergence(engine::Engine& engine, const std::vector<D
       for (const auto& p : result.services) {
         if (!p.converged)
           waiting += (waiting.empty() ? "" : ", ") + p.service + " " + std::to_string(p.running) + "/" +
-                     std::to_string(p.desired);
+                     std::to_string(p.desired) +
+                     (p.retrying.empty() ? "" : " (retrying: " + p.retrying + ")");
       }
       result.status =
           TimeoutError("not converged after " + std::to_string(options.timeout.count()) + " ms: " + waiting);

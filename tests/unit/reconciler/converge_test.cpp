@@ -36,6 +36,57 @@ engine::Task TaskIn(const std::string& id, const std::string& state, const std::
   return task;
 }
 
+DesiredService JobNamed(FakeEngine& fake, const std::string& name) {
+  DesiredService job;
+  job.spec.name = name;
+  job.spec.mode.kind = engine::ServiceMode::Kind::kReplicatedJob;
+  job.spec.mode.total_completions = 1;
+  job.spec.task_template.container_spec.image = "local/postgres:15";
+  EXPECT_TRUE(fake.CreateService(job.spec).ok());
+  return job;
+}
+
+engine::Task JobTask(const std::string& id, const std::string& state, const std::string& err) {
+  engine::Task task = TaskIn(id, state, err);
+  task.job_iteration = 0;
+  task.updated_at = "2026-12-01T00:00:0" + id.substr(1) + "Z";
+  return task;
+}
+
+TEST(WaitForConvergence, AJobConvergesOnceItsTaskCompletedAndSwarmsRetriesAreNoProblem) {
+  FakeEngine fake;
+  std::vector<DesiredService> services = {JobNamed(fake, "db-subscribe")};
+  std::vector<engine::Task> tasks;
+  std::vector<std::string> notes;
+  ConvergenceOptions options = Fast();
+  int polls = 0;
+  options.progress = [&](const std::vector<ServiceProgress>& progress) {
+    notes.push_back(progress[0].retrying);
+    if (++polls <= 4) {
+      tasks.push_back(JobTask("t" + std::to_string(polls), "failed", "task: non-zero exit (3)"));
+    } else if (polls == 5) {
+      tasks.push_back(JobTask("t5", "complete", ""));
+    }
+    fake.SetTasks("db-subscribe", tasks);
+  };
+  ConvergenceResult result = WaitForConvergence(fake, services, options);
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_TRUE(result.services[0].job);
+  EXPECT_EQ(result.services[0].running, 1u);
+  EXPECT_TRUE(result.services[0].retrying.empty());
+  EXPECT_THAT(notes, ::testing::Contains("task: non-zero exit (3)"));
+}
+
+TEST(WaitForConvergence, AJobThatNeverCompletesTimesOutAndSaysWhatItRetries) {
+  FakeEngine fake;
+  std::vector<DesiredService> services = {JobNamed(fake, "db-subscribe")};
+  fake.SetTasks("db-subscribe", {JobTask("t1", "failed", "task: non-zero exit (3)")});
+  ConvergenceResult result = WaitForConvergence(fake, services, Fast());
+  EXPECT_EQ(result.status.code(), Code::kTimeout) << result.status.ToString();
+  EXPECT_THAT(result.status.message(), HasSubstr("db-subscribe 0/1"));
+  EXPECT_EQ(result.services[0].retrying, "task: non-zero exit (3)");
+}
+
 TEST(WaitForConvergence, RunningServicesConverge) {
   FakeEngine fake;
   auto services = Applied(fake);

@@ -19,8 +19,13 @@ namespace swarmop::reconciler {
 struct ServiceProgress {
   std::string service;  // Swarm service name
   std::string site;
+  // A replicated job (database setup, replica set steps) is done when `desired` tasks of its current
+  // iteration completed: `running` then counts completed tasks. Swarm retries its failed tasks (restart
+  // policy on-failure), so a failure is no problem, only a note, until the timeout.
+  bool job = false;
   uint64_t running = 0;
   uint64_t desired = 0;
+  std::string retrying;      // a job's last task failure while Swarm retries it; empty when none
   std::string update_state;  // "", updating, completed, paused, rollback_*
   bool converged = false;
   std::string problem;  // why it cannot converge; empty while fine
