@@ -23,5 +23,8 @@ std::string QuoteQualifiedName(std::string_view name);
 // libpq key/value conninfo (no password): host, port, user, passfile and the extra `tail` pairs.
 std::string Conninfo(const PostgresLayout::Endpoint& endpoint, const PostgresLayout& layout,
                      const std::string& tail);
+// The same without passfile, for a connection the SQL job itself makes: the job's PGPASSFILE (its own
+// passfile, not the servers') supplies the password.
+std::string JobConninfo(const PostgresLayout::Endpoint& endpoint, const std::string& tail);
 
 }  // namespace swarmop::reconciler

@@ -55,7 +55,7 @@ std::string RefreshAndRequireTables(const std::string& name, size_t table_count)
 // publication existed (the application's migrations, say) fails every apply worker for ever with
 // "publication ... does not exist" (seen on the test bed: the publish and subscribe jobs race). So the job
 // first asks the publisher, and fails (Swarm retries it) until every published table is there; then it goes
-// back to the subscriber. psql's \connect takes a conninfo; PGPASSFILE covers both connections.
+// back to the subscriber. psql's \connect takes a conninfo; the job's PGPASSFILE covers both connections.
 std::string RequirePublishedTables(const std::string& publisher_conninfo,
                                    const std::string& subscriber_conninfo,
                                    const std::string& publication_names, size_t table_count) {
@@ -133,11 +133,13 @@ std::string RenderSubscriptionSql(const crds::Replication& replication, std::str
   if (publications.empty()) return out;
   std::string name = SubscriptionName(replication, site);
   std::string database = "dbname=" + PostgresDatabaseName(replication);
-  std::string conninfo =
-      Conninfo(layout.EndpointOf(PublisherServiceName(replication, site)), layout, database);
+  PostgresLayout::Endpoint publisher = layout.EndpointOf(PublisherServiceName(replication, site));
+  // The subscriber's server connects with its own passfile; the job's \connects with the job's.
+  std::string conninfo = Conninfo(publisher, layout, database);
   std::string subscriber = PublisherServiceName(replication, replication.spec.logical->subscriber);
-  out += RequirePublishedTables(conninfo, Conninfo(layout.EndpointOf(subscriber), layout, database),
-                                publication_names, tables.size());
+  out += RequirePublishedTables(JobConninfo(publisher, database),
+                                JobConninfo(layout.EndpointOf(subscriber), database), publication_names,
+                                tables.size());
   out += CreateSubscriptionIfMissing(name, conninfo, publications);
   out += RefreshAndRequireTables(name, tables.size());
   return out;

@@ -36,11 +36,16 @@ std::string QuoteQualifiedName(std::string_view name) {
   return QuoteIdentifier(name.substr(0, dot)) + "." + QuoteIdentifier(name.substr(dot + 1));
 }
 
+std::string JobConninfo(const PostgresLayout::Endpoint& endpoint, const std::string& tail) {
+  std::string out = "host=" + ConninfoValue(endpoint.host) + " port=" + std::to_string(endpoint.port) +
+                    " user=" + kPostgresUser;
+  return tail.empty() ? out : out + " " + tail;
+}
+
 std::string Conninfo(const PostgresLayout::Endpoint& endpoint, const PostgresLayout& layout,
                      const std::string& tail) {
-  std::string out = "host=" + ConninfoValue(endpoint.host) + " port=" + std::to_string(endpoint.port) +
-                    " user=" + kPostgresUser + " passfile=" + ConninfoValue(layout.passfile);
-  return tail.empty() ? out : out + " " + tail;
+  return JobConninfo(endpoint,
+                     "passfile=" + ConninfoValue(layout.passfile) + (tail.empty() ? "" : " " + tail));
 }
 
 }  // namespace swarmop::reconciler

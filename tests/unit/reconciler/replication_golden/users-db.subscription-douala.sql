@@ -1,6 +1,6 @@
 -- swarmop: subscription to the publications at douala (Replication users-db). Generated; do not edit.
 \set ON_ERROR_STOP on
-\connect 'host=users-db-douala-local port=5432 user=postgres passfile=/var/run/postgresql/swarmop.pgpass dbname=users_db'
+\connect 'host=users-db-douala-local port=5432 user=postgres dbname=users_db'
 DO $swarmop$
 BEGIN
   IF (SELECT count(DISTINCT (schemaname, tablename)) FROM pg_publication_tables
@@ -9,7 +9,7 @@ BEGIN
   END IF;
 END
 $swarmop$;
-\connect 'host=users-db-cloud port=5432 user=postgres passfile=/var/run/postgresql/swarmop.pgpass dbname=users_db'
+\connect 'host=users-db-cloud port=5432 user=postgres dbname=users_db'
 SELECT 'CREATE SUBSCRIPTION "sub_users_db_douala" CONNECTION ''host=users-db-douala-local port=5432 user=postgres passfile=/var/run/postgresql/swarmop.pgpass dbname=users_db'' PUBLICATION "site_writes"'
   WHERE NOT EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'sub_users_db_douala')
 \gexec
