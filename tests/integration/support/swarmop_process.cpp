@@ -133,11 +133,12 @@ void RemoveEverythingOwned(engine::Engine& engine, const std::string& spec_prefi
       engine::ListFilter::Labels({{reconciler::labels::kManagedBy, reconciler::labels::kManagerName}});
   for (const auto& service : ListOrEmpty(engine.ListServices(owned))) (void)engine.RemoveService(service.id);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Until the listing is empty: a removed overlay network stays listed on the node for a moment, and an
+  // apply that starts then sees it, skips creating it and fails with "network ... not found".
   for (;;) {
-    bool gone = true;
-    for (const auto& network : ListOrEmpty(engine.ListNetworks(owned)))
-      gone &= engine.RemoveNetwork(network.id).ok();
-    if (gone || std::chrono::steady_clock::now() > deadline) break;
+    auto networks = ListOrEmpty(engine.ListNetworks(owned));
+    if (networks.empty() || std::chrono::steady_clock::now() > deadline) break;
+    for (const auto& network : networks) (void)engine.RemoveNetwork(network.id);
     std::this_thread::sleep_for(milliseconds(200));
   }
   for (const auto& config : ListOrEmpty(engine.ListConfigs({}))) {
