@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <list>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "swarmop/reconciler/http_request.h"
@@ -140,6 +141,38 @@ http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned v
   return response;
 }
 
+using Parser = http::request_parser<http::string_body>;
+
+void Limit(Parser& parser, const HttpServerOptions& options) {
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(options.body_limit);
+}
+
+// What a finished read answers: a refusal for a request over a limit or malformed (`refused`: then the
+// connection closes), the route's answer for a whole request, nullopt when the client went away.
+std::optional<HttpResponse> AnswerRead(const Shared& shared, beast::error_code ec, const Parser& parser,
+                                       bool* refused) {
+  *refused = true;
+  auto text = [](int status, const char* body) {
+    return HttpResponse{status, "text/plain; charset=utf-8", body};
+  };
+  if (ec == http::error::header_limit) return text(431, "request header fields too large\n");
+  if (ec == http::error::body_limit) return text(413, "request body too large\n");
+  if (ec == http::error::end_of_stream || ec == http::error::need_more) return std::nullopt;
+  if (ec) {
+    if (parser.got_some() && ec.category() == http::make_error_code(http::error::bad_target).category())
+      return text(400, "bad request\n");
+    return std::nullopt;
+  }
+  *refused = false;
+  const auto& request = parser.get();
+  std::optional<std::string_view> authorization;
+  if (auto it = request.find(http::field::authorization); it != request.end())
+    authorization = View(it->value());
+  return AnswerHttpRequest(shared.routes, shared.options.access,
+                           {View(request.method_string()), View(request.target()), authorization});
+}
+
 // One client connection: [TLS handshake] then read request, answer, repeat while keep-alive. Every step
 // runs on the connection's strand; each read (handshake, header and body) has one deadline.
 template <typename Stream>
@@ -190,45 +223,36 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void Read() {
     MarkWaiting();
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
-    parser_->body_limit(shared_->options.body_limit);
+    Limit(*parser_, shared_->options);
     beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == http::error::header_limit) return Refuse(431, "request header fields too large\n");
-    if (ec == http::error::body_limit) return Refuse(413, "request body too large\n");
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return Close();
+    if (ec == asio::error::operation_aborted) return Close();
     if (ec == beast::error::timeout) {
       VLOG(1) << "http: " << peer_ << " sent no whole request within the deadline: closing";
       return Close();
     }
-    if (ec) {
-      if (parser_->got_some() && ec.category() == http::make_error_code(http::error::bad_target).category())
-        return Refuse(400, "bad request\n");
-      return Close();
-    }
+    bool refused = false;
+    std::optional<HttpResponse> answer = AnswerRead(*shared_, ec, *parser_, &refused);
+    if (!answer) return Close();
+    if (refused) return Refuse(std::move(*answer));
     const auto& request = parser_->get();
-    std::optional<std::string_view> authorization;
-    if (auto it = request.find(http::field::authorization); it != request.end())
-      authorization = View(it->value());
-    HttpResponse answer =
-        AnswerHttpRequest(shared_->routes, shared_->options.access,
-                          {View(request.method_string()), View(request.target()), authorization});
-    if (answer.status == 401) {
+    if (answer->status == 401) {
       LOG_EVERY_N(WARNING, 20) << "http: unauthorized " << request.method_string() << " "
                                << request.target().substr(0, 200) << " from " << peer_
-                               << (authorization ? " (wrong token)" : " (no token)");
+                               << (request.count(http::field::authorization) ? " (wrong token)"
+                                                                             : " (no token)");
     }
-    Write(ToBeast(answer, request.version(), request.keep_alive()));
+    Write(ToBeast(*answer, request.version(), request.keep_alive()));
   }
 
-  void Refuse(int status, std::string body) {
-    VLOG(1) << "http: " << status << " for " << peer_;
+  void Refuse(HttpResponse answer) {
+    VLOG(1) << "http: " << answer.status << " for " << peer_;
     refused_ = true;
-    Write(ToBeast({status, "text/plain; charset=utf-8", std::move(body)}, 11, false));
+    Write(ToBeast(answer, 11, false));
   }
 
   // After a refusal the client may still be sending: closing with unread bytes would reset the connection
@@ -408,6 +432,32 @@ StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(HttpServerOptions options,
   auto server = std::make_unique<BeastHttpServer>(shared);
   SWARMOP_RETURN_IF_ERROR(server->Open(*address, split->port));
   return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+std::string AnswerRawHttpRequest(const HttpRoutes& routes, const HttpServerOptions& options,
+                                 std::string_view bytes) {
+  Shared shared(options, routes, nullptr);
+  Parser parser;
+  Limit(parser, options);
+  parser.eager(true);
+  beast::error_code ec;
+  while (!parser.is_done() && !bytes.empty()) {
+    size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec) break;
+    if (used == 0) {
+      ec = http::error::need_more;
+      break;
+    }
+    bytes.remove_prefix(used);
+  }
+  if (!ec && !parser.is_done()) ec = http::error::need_more;
+  bool refused = false;
+  std::optional<HttpResponse> answer = AnswerRead(shared, ec, parser, &refused);
+  if (!answer) return "";
+  bool keep_alive = !refused && parser.get().keep_alive();
+  std::ostringstream out;
+  out << ToBeast(*answer, refused ? 11 : parser.get().version(), keep_alive);
+  return out.str();
 }
 
 StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const std::string& listen_address, HttpRoutes routes) {

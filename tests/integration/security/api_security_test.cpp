@@ -148,7 +148,7 @@ TEST_F(ApiSecurity, TheTokenGuardsTheApiAndNoSecretValueLeaksAnywhereAfterAFullR
   for (int fd : stuck) close(fd);
   std::printf("swarmop run: /healthz with 50 stuck connections open: slowest of 20 answers %.1f ms\n",
               worst_ms);
-  EXPECT_LT(worst_ms, 500.0);
+  EXPECT_LT(worst_ms, 2000.0);  // blocked would mean the 10 s request deadline or the client's 5 s timeout
   EXPECT_EQ(run_->Stop(SIGTERM), 0);
 
   // Beyond loopback without a token: refused at start, with the way out named.

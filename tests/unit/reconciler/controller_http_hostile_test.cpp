@@ -186,7 +186,9 @@ TEST(HttpServerSecurity, StuckAndTricklingClientsNeverDelayHealth) {
   double p50 = latencies_ms[latencies_ms.size() / 2], worst = latencies_ms.back();
   std::printf("/healthz with %d stuck connections: p50 %.2f ms, max %.2f ms over %zu requests\n",
               kSilent + kHalf + kTrickle, p50, worst, latencies_ms.size());
-  EXPECT_LT(worst, 500.0);
+  // Blocked would mean the 10 s deadline or the client's 5 s timeout; the margins absorb a loaded machine.
+  EXPECT_LT(p50, 100.0);
+  EXPECT_LT(worst, 2000.0);
 }
 
 TEST(HttpServerSecurity, ASilentOrTricklingClientIsDroppedAtTheRequestDeadline) {
@@ -281,6 +283,31 @@ TEST_F(TlsFiles, HalfATlsPairOrAnUnreadableFileIsRefused) {
   auto missing = StartHttpServer(options, Routes());
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("missing.pem"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace swarmop::reconciler
+
+namespace swarmop::reconciler {
+namespace {
+
+TEST(AnswerRawHttpRequest, AnswersBytesAsAConnectionWould) {
+  HttpServerOptions options;
+  options.access.bearer_token = kToken;
+  auto answer = [&](const std::string& bytes) { return AnswerRawHttpRequest(Routes(), options, bytes); };
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  std::string anonymous = answer("GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(anonymous.rfind("HTTP/1.1 401", 0), 0u) << anonymous;
+  EXPECT_NE(anonymous.find("WWW-Authenticate: Bearer realm=\"swarmop\""), std::string::npos);
+  EXPECT_EQ(answer("GET /api/v1/status HTTP/1.1\r\nAuthorization: Bearer " + std::string(kToken) + "\r\n\r\n")
+                .rfind("HTTP/1.1 200", 0),
+            0u);
+  EXPECT_EQ(answer("GET / HTTP/1.1\r\nX: " + std::string(9000, 'x') + "\r\n\r\n").rfind("HTTP/1.1 431", 0),
+            0u);
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nContent-Length: 5000\r\n\r\n").rfind("HTTP/1.1 413", 0), 0u);
+  EXPECT_EQ(answer("\x01\x02 nonsense\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nHost:"), "") << "half a request: no answer yet";
+  EXPECT_EQ(answer(""), "");
 }
 
 }  // namespace

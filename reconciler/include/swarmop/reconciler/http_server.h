@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,12 @@ StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(HttpServerOptions options,
 
 // No token, no TLS: for loopback addresses (tests, local tools).
 StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const std::string& listen_address, HttpRoutes routes);
+
+// The bytes the listener writes back for one request arriving as `bytes` (same parser, limits and access
+// rule as a connection; no TLS, no deadline): an answer, a 431/413/400 refusal, or "" when the bytes end
+// before a whole request (the connection would wait, then close). For fuzzers and tests.
+std::string AnswerRawHttpRequest(const HttpRoutes& routes, const HttpServerOptions& options,
+                                 std::string_view bytes);
 
 // True when HOST of "HOST:PORT" is a loopback address (127.0.0.0/8, ::1, localhost). Malformed: false.
 bool IsLoopbackListenAddress(const std::string& listen_address);
