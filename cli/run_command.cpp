@@ -2,6 +2,10 @@
 // and /api/v1/status on --listen, and reconciles the stored specs until SIGTERM or SIGINT: then it stops
 // taking events, lets in-flight reconciles finish, closes the listener and exits 0.
 //
+// The listener (http_server.h): 127.0.0.1:8080 by default; any other address needs --auth-token-file
+// (every path but /healthz, /readyz, and /metrics with --metrics-public, then needs the bearer token);
+// --tls-cert/--tls-key serve HTTPS.
+//
 // Sites: a SiteMonitor judges every site each --site-interval; a site Unreachable for --failover-grace fails
 // over to its partner, and fails back once Ready for --failback-hold.
 //
@@ -27,6 +31,7 @@
 #include "commands.h"
 #include "render_options.h"
 #include "swarmop/engine/endpoint.h"
+#include "swarmop/reconciler/http_request.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
@@ -36,7 +41,11 @@ namespace swarmop::cli {
 namespace {
 
 struct RunArgs {
-  std::string listen = "0.0.0.0:8080";
+  std::string listen = "127.0.0.1:8080";
+  std::string auth_token_file;
+  bool metrics_public = false;
+  std::string tls_cert;
+  std::string tls_key;
   std::string resync = "30s";
   int workers = 2;
   std::string environment;
@@ -64,10 +73,34 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
+// --auth-token-file: every path but /healthz and /readyz (and /metrics with --metrics-public) needs
+// "Authorization: Bearer <token>". The token is read once, at start (a Swarm secret changes by redeploy).
+reconciler::HttpServerOptions HttpOptions(const RunArgs& args) {
+  reconciler::HttpServerOptions http;
+  http.listen = args.listen;
+  if (!args.auth_token_file.empty()) {
+    StatusOr<std::string> token = reconciler::ReadBearerTokenFile(args.auth_token_file);
+    if (!token.ok()) Fail(kExitError, "--auth-token-file: " + token.status().message());
+    http.access.bearer_token = std::move(token).value();
+  }
+  if (args.metrics_public) http.access.public_paths.insert("/metrics");
+  http.tls_cert_file = args.tls_cert;
+  http.tls_key_file = args.tls_key;
+  if (!args.listen.empty() && !http.access.bearer_token &&
+      !reconciler::IsLoopbackListenAddress(args.listen)) {
+    Fail(kExitError,
+         "--listen " + args.listen +
+             " is reachable from other hosts: give --auth-token-file FILE (a Swarm secret), or listen "
+             "on 127.0.0.1");
+  }
+  return http;
+}
+
 reconciler::OperatorOptions Options(const RunArgs& args) {
   if (args.workers < 1) Fail(kExitError, "--workers must be at least 1");
   reconciler::OperatorOptions options;
   options.listen = args.listen;
+  options.http = HttpOptions(args);
   options.controller.resync = PositiveDuration("--resync", args.resync);
   options.sites.interval = PositiveDuration("--site-interval", args.site_interval);
   options.sites.failover.grace = PositiveDuration("--failover-grace", args.failover_grace);
@@ -119,9 +152,9 @@ reconciler::LeaseOptions LeaseTimings(const RunArgs& args) {
 
 // The HTTP surface of a replica that follows (the leader's Operator serves the full one on the same
 // address once it leads).
-std::unique_ptr<reconciler::HttpServer> ServeFollower(const std::string& listen,
+std::unique_ptr<reconciler::HttpServer> ServeFollower(const reconciler::OperatorOptions& options,
                                                       const reconciler::LeaderLease& lease) {
-  if (listen.empty()) return nullptr;
+  if (options.listen.empty()) return nullptr;
   auto holder = [&lease] {
     std::optional<reconciler::LeaseRecord> seen = lease.LastObserved();
     return seen && !seen->holder.empty() ? seen->holder : std::string("unknown");
@@ -141,9 +174,11 @@ std::unique_ptr<reconciler::HttpServer> ServeFollower(const std::string& listen,
                                          "{\"leading\": false, \"holder\": \"" + holder() + "\"}\n"};
        }},
   };
-  auto server = reconciler::StartHttpServer(listen, std::move(routes));
+  reconciler::HttpServerOptions http = options.http;
+  http.listen = options.listen;
+  auto server = reconciler::StartHttpServer(http, std::move(routes));
   if (!server.ok()) {
-    LOG(WARNING) << "following: cannot serve " << listen << ": " << server.status().ToString();
+    LOG(WARNING) << "following: cannot serve " << options.listen << ": " << server.status().ToString();
     return nullptr;
   }
   return std::move(server).value();
@@ -169,7 +204,7 @@ void RunElected(engine::Engine& engine, reconciler::OperatorOptions options,
   LOG(INFO) << "leader election as " << lease_options.holder << " on config " << lease_options.name;
   elector.Start();
   std::unique_ptr<reconciler::Operator> op;
-  std::unique_ptr<reconciler::HttpServer> follower = ServeFollower(options.listen, lease);
+  std::unique_ptr<reconciler::HttpServer> follower = ServeFollower(options, lease);
   const timespec poll{0, 200'000'000};
   int received = -1;
   while ((received = sigtimedwait(&stop_signals, nullptr, &poll)) < 0) {
@@ -184,7 +219,7 @@ void RunElected(engine::Engine& engine, reconciler::OperatorOptions options,
     } else if (!lead && op) {
       LOG(WARNING) << "stopped leading: reconciling stops";
       op.reset();  // Stop: in-flight reconciles finish, and may_write already refuses their writes
-      follower = ServeFollower(options.listen, lease);
+      follower = ServeFollower(options, lease);
     }
   }
   LogStopSignal(received);
@@ -213,8 +248,18 @@ void Run(const RunArgs& args) {
 void AddRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "watch mode: reconcile the stored specs continuously");
-  cmd->add_option("--listen", args->listen, "HOST:PORT of /healthz, /readyz, /metrics, /api/v1/status")
+  cmd->add_option("--listen", args->listen,
+                  "HOST:PORT of /healthz, /readyz, /metrics, /api/v1/status (other than loopback: with "
+                  "--auth-token-file)")
       ->capture_default_str();
+  cmd->add_option(
+      "--auth-token-file", args->auth_token_file,
+      "file whose first line is the bearer token required for every path but /healthz and /readyz");
+  cmd->add_flag("--metrics-public", args->metrics_public,
+                "serve /metrics without the token (for a Prometheus that cannot send one)");
+  cmd->add_option("--tls-cert", args->tls_cert,
+                  "serve HTTPS with this PEM certificate chain (with --tls-key)");
+  cmd->add_option("--tls-key", args->tls_key, "the PEM private key of --tls-cert");
   cmd->add_option("--resync", args->resync, "full resync period (90s, 2m, ...)")->capture_default_str();
   cmd->add_option("--workers", args->workers, "reconciles running at once (never two for one spec)")
       ->capture_default_str();

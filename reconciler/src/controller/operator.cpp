@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/http_request.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/key_lister.h"
 #include "swarmop/reconciler/operator_routes.h"
@@ -161,12 +162,15 @@ struct Operator::Parts {
 StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, OperatorOptions options) {
   auto parts = std::make_unique<Parts>(engine, options);
   if (!options.listen.empty()) {
-    auto http = StartHttpServer(
-        options.listen, OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting,
-                                        &parts->sites, &parts->site_loops}));
+    HttpServerOptions http_options = options.http;
+    http_options.listen = options.listen;
+    auto http =
+        StartHttpServer(http_options, OperatorRoutes({parts->controller, parts->status, parts->metrics,
+                                                      &parts->counting, &parts->sites, &parts->site_loops}));
     if (!http.ok()) return http.status();
     parts->http = std::move(http).value();
-    LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address();
+    LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address() << " ("
+              << DescribeAccess(http_options.access) << ")";
   }
   parts->controller.Start();
   parts->sites.Start();

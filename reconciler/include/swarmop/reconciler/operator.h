@@ -15,6 +15,7 @@
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/controller.h"
 #include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/site_monitor.h"
 #include "swarmop/reconciler/site_reconcilers.h"
@@ -23,7 +24,8 @@
 namespace swarmop::reconciler {
 
 struct OperatorOptions {
-  std::string listen = "0.0.0.0:8080";  // empty: no HTTP surface
+  std::string listen = "127.0.0.1:8080";  // empty: no HTTP surface
+  HttpServerOptions http;                 // token, TLS, limits (its `listen` is replaced by the one above)
   ControllerOptions controller;
   EstateReconcilerOptions reconcile;  // adjust_desired is the operator's own (failover)
   SiteMonitorOptions sites;           // also the separate sites' loops: interval, connection timeouts, TLS

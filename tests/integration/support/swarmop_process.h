@@ -1,0 +1,58 @@
+// Helpers for integration tests that drive the real swarmop binary against the test bed: start it as a
+// process with its output in a log file, stop or SIGKILL it, run a command and capture its output, and
+// clean away everything swarmop owns on the engine. Test-only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "swarmop/engine/engine.h"
+
+namespace swarmop::it {
+
+class SwarmopProcess {
+ public:
+  // Runs `binary args...` with DOCKER_HOST=docker_host, stdout and stderr appended to `log_path`.
+  static std::unique_ptr<SwarmopProcess> Start(const std::string& binary,
+                                               const std::vector<std::string>& args,
+                                               const std::string& docker_host, const std::string& log_path);
+  ~SwarmopProcess();  // SIGKILL if still running
+
+  pid_t pid() const { return pid_; }
+  bool Running();  // false once it exited (then exit_status() tells how)
+  // Sends `signal` and waits; returns the exit code, or 128 + the signal that ended it.
+  int Stop(int signal);
+  // Waits up to `limit` for it to exit on its own; -1 on timeout (it is then SIGKILLed).
+  int Wait(std::chrono::milliseconds limit);
+  int exit_status() const { return exit_status_; }
+
+ private:
+  int Reap(int options);
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+};
+
+// Runs `binary args...` to completion (at most `limit`); returns its exit code (-1 on timeout).
+int RunSwarmop(const std::string& binary, const std::vector<std::string>& args,
+               const std::string& docker_host, const std::string& log_path, std::chrono::milliseconds limit);
+
+// `sh -c command`'s standard output (stderr dropped).
+std::string Capture(const std::string& command);
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+// The test bed's engine from SWARMOP_TEST_DOCKER_HOST (empty host_out and null on failure).
+std::unique_ptr<engine::Engine> ConnectTestBed(std::string* host_out);
+
+// Removes every service, network and config labelled io.swarmop.managed-by=swarmop, then the configs
+// whose names start with `spec_prefix` (hand-made specs), waiting for networks to free up (30 s at most).
+void RemoveEverythingOwned(engine::Engine& engine, const std::string& spec_prefix = "");
+
+// Labels the first node `key=value` (a Site's nodeSelector).
+bool LabelFirstNode(engine::Engine& engine, const std::string& key, const std::string& value);
+
+}  // namespace swarmop::it
