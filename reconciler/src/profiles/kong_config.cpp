@@ -157,9 +157,10 @@ StatusOr<KongConfig> RenderKongConfig(const crds::DesiredState& desired, const c
       }
       auto it = std::find_if(services.begin(), services.end(),
                              [&](const json& s) { return s["name"] == plugin.service; });
-      if (it == services.end()) {
-        return InvalidArgumentError("kong.plugins: " + plugin.name + " names Service \"" + plugin.service +
-                                    "\", which exposes nothing");
+      if (it == services.end()) {  // loading rejects this; a stored gateway may outlive the Service
+        out.warnings.push_back("kong.plugins: " + plugin.name + " names Service \"" + plugin.service +
+                               "\", which exposes nothing: the plugin is left out");
+        continue;
       }
       (*it)["plugins"].push_back(Plugin(plugin));
     }

@@ -195,8 +195,12 @@ TEST(KongProfile, PluginsGoInGloballyOrOnTheServiceTheyName) {
 
   desired.services[0].spec.kong->plugins[1].service = "worker";
   auto unknown = profiles::RenderKongConfig(desired, desired.services[0], "cloud");
-  EXPECT_FALSE(unknown.ok());
-  EXPECT_THAT(unknown.status().ToString(), HasSubstr("names Service \"worker\", which exposes nothing"));
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();  // a warning: never fail the whole estate
+  EXPECT_THAT(unknown->yaml, Not(HasSubstr("rate-limiting")));
+  EXPECT_THAT(
+      unknown->warnings,
+      ElementsAre(HasSubstr("names Service \"worker\", which exposes nothing: the plugin is left out")));
+  EXPECT_THAT(KongSchemaViolations(unknown->yaml), IsEmpty());
 }
 
 TEST(KongProfile, TheSameEstateInAnotherOrderRendersTheSameBytes) {

@@ -14,7 +14,8 @@
 //     a target is unhealthy after healthcheck.retries failures (default 3) and healthy again after 2
 //     successes, so a dark site's target is taken out and comes back by itself; passive checks take a
 //     target out after 3 connection failures or timeouts of real traffic;
-// plus the gateway's own `kong.plugins` (global, or on one exposed Service's Kong service).
+// plus the gateway's own `kong.plugins` (global, or on one exposed Service's Kong service; one naming a
+// Service that exposes nothing, e.g. a stored gateway that outlived it, is left out with a warning).
 // YAML keys are sorted and lists ordered by name, so the same estate always renders the same bytes.
 //
 // On every per-site service of the gateway the profile mounts that text as the content-addressed Swarm
