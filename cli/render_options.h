@@ -1,8 +1,10 @@
 // The RenderOptions every swarmop command plans with (`apply`, `diff`, `run`): the core's generic rendering
-// plus the Replication renderer and the django-api profile (reconciler/replication.h). One place, so the
+// plus the Replication renderer and the django-api profile (reconciler/replication.h) and the workload
+// profiles (reconciler/profiles/profiles.h). One place, so the
 // commands never disagree about what a spec renders to.
 #pragma once
 
+#include "swarmop/reconciler/profiles/profiles.h"
 #include "swarmop/reconciler/render.h"
 #include "swarmop/reconciler/replication.h"
 
@@ -14,6 +16,7 @@ namespace swarmop::cli {
 inline reconciler::RenderOptions SwarmopRenderOptions() {
   reconciler::RenderOptions options;
   reconciler::UseReplicationRendering(options);
+  reconciler::UseProfileRendering(options);  // kong, ... (profiles/profiles.h)
   return options;
 }
 

@@ -54,6 +54,14 @@ std::string ToCanonicalYaml(const ObjectBase& object) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string JsonTextToYaml(const std::string& json_text) {
+  json value = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return "";
+  YAML::Emitter out;
+  Emit(out, value);
+  return std::string(out.c_str()) + "\n";
+}
+
 std::string Sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

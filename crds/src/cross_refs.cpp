@@ -68,6 +68,18 @@ class SetChecker {
       Error(s, Kind::kService, "/spec/database/replication",
             "no Replication named \"" + db + "\"" + Known(Kind::kReplication));
     }
+    if (s.spec.kong) {
+      for (size_t i = 0; i < s.spec.kong->plugins.size(); ++i) {
+        const std::string& target = s.spec.kong->plugins[i].service;
+        const Service* exposed = target.empty() ? nullptr : state_.FindService(target);
+        if (!target.empty() && (exposed == nullptr || !exposed->spec.expose)) {
+          Error(s, Kind::kService, "/spec/kong/plugins/" + std::to_string(i) + "/service",
+                exposed == nullptr
+                    ? "no Service named \"" + target + "\""
+                    : "Service " + target + " has no expose, so the gateway has no route to it");
+        }
+      }
+    }
     for (size_t i = 0; i < s.spec.depends_on.size(); ++i) {
       const std::string& target = s.spec.depends_on[i];
       if (target == s.name()) {

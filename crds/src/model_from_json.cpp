@@ -40,6 +40,11 @@ Duration Dur(const json& o, const char* key) {
   return o.contains(key) ? ParseDuration(o[key].get<std::string>()).value_or(Duration{}) : Duration{};
 }
 
+const json& Member(const json& o, const char* key) {
+  static const json kEmpty = json::object();
+  return o.contains(key) ? o[key] : kEmpty;
+}
+
 ResourceAmounts Amounts(const json& o) {
   ResourceAmounts out;
   if (o.contains("cpus")) out.nano_cpus = std::llround(o["cpus"].get<double>() * 1e9);
@@ -114,6 +119,28 @@ ConfigFile Config(const json& o) {
   return out;
 }
 
+VolumeMount Volume(const json& o) {
+  VolumeMount out;
+  out.type = Str(o, "type") == "tmpfs" ? VolumeMount::Type::kTmpfs : VolumeMount::Type::kVolume;
+  out.source = Str(o, "source");
+  out.target = Str(o, "target");
+  out.read_only = o.value("readOnly", false);
+  if (o.contains("size")) {
+    const json& size = o["size"];
+    out.size_bytes = size.is_string() ? ParseMemoryBytes(size.get<std::string>()) : size.get<int64_t>();
+  }
+  return out;
+}
+
+KongSettings Kong(const json& o) {
+  KongSettings out;
+  for (const json& p : Member(o, "plugins").is_array() ? o["plugins"] : json::array()) {
+    out.plugins.push_back(
+        {Str(p, "name"), p.contains("config") ? p["config"].dump() : "", Str(p, "service")});
+  }
+  return out;
+}
+
 SecretRef Secret(const json& o) {
   if (o.is_string()) return {o.get<std::string>(), ""};
   return {Str(o, "name"), Str(o, "target")};
@@ -125,11 +152,6 @@ Profile ProfileOf(const std::string& name) {
     if (name == ProfileName(p)) return p;
   }
   return Profile::kGeneric;
-}
-
-const json& Member(const json& o, const char* key) {
-  static const json kEmpty = json::object();
-  return o.contains(key) ? o[key] : kEmpty;
 }
 
 void ServiceLists(const json& spec, ServiceSpec& out) {
@@ -145,6 +167,11 @@ void ServiceLists(const json& spec, ServiceSpec& out) {
   if (spec.contains("endpointMode")) {
     out.endpoint_mode = Str(spec, "endpointMode") == "dnsrr" ? EndpointMode::kDnsrr : EndpointMode::kVip;
   }
+  if (spec.contains("volumes")) {
+    for (const json& v : spec["volumes"]) out.volumes.push_back(Volume(v));
+  }
+  if (spec.contains("logging"))
+    out.logging = Logging{Str(spec["logging"], "driver"), Map(spec["logging"], "options")};
   out.networks = Strings(spec, "networks");
   out.depends_on = Strings(spec, "dependsOn");
 }
@@ -156,6 +183,7 @@ void ServiceExtras(const json& spec, ServiceSpec& out) {
     const json& e = spec["expose"];
     out.expose = Expose{Int(e, "port"), Strings(e, "paths"), Strings(e, "hosts")};
   }
+  if (spec.contains("kong")) out.kong = Kong(spec["kong"]);
   if (spec.contains("logstash")) {
     const json& l = spec["logstash"];
     out.logstash = LogstashSettings{Str(l, "elasticsearch"), Str(l, "credentialsSecret")};
@@ -193,6 +221,7 @@ ServiceSpec ServiceSpecFromJson(const json& spec) {
   out.command = Strings(spec, "command");
   out.args = Strings(spec, "args");
   out.env = Map(spec, "env");
+  out.mode = Str(spec, "mode") == "global" ? ServiceMode::kGlobal : ServiceMode::kReplicated;
   for (const auto& [site, p] : Member(spec, "sites").items()) {
     out.sites[site] = SitePlacement{Int(p, "replicas", 1), Strings(p, "constraints")};
   }

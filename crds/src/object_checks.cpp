@@ -82,6 +82,70 @@ void CheckPostgres(const ReplicationSpec& spec, Checker& check) {
   }
 }
 
+// Global mode: one task per node of each site, so no replica counts (1, the schema default, is tolerated:
+// canonical specs carry it), no per-node maximum and nothing to take over on failover.
+void CheckGlobalMode(const ServiceSpec& spec, Checker& check) {
+  if (spec.mode != ServiceMode::kGlobal) return;
+  for (const auto& [site, placement] : spec.sites) {
+    if (placement.replicas != 1) {
+      check.Error("/spec/sites/" + site + "/replicas",
+                  "mode global runs one task on every node of the site; leave replicas out (got " +
+                      std::to_string(placement.replicas) + ")");
+    }
+  }
+  if (spec.placement.max_replicas_per_node) {
+    check.Error("/spec/placement/maxReplicasPerNode",
+                "only for mode replicated (global runs one task per node)");
+  }
+  if (spec.failover == FailoverPolicy::kTakeover) {
+    check.Error("/spec/failover",
+                "takeover moves a site's replicas to its partner; a global service has none (use stay)");
+  }
+}
+
+void CheckVolumes(const ServiceSpec& spec, Checker& check) {
+  for (size_t i = 0; i < spec.volumes.size(); ++i) {
+    const VolumeMount& v = spec.volumes[i];
+    std::string at = "/spec/volumes/" + std::to_string(i);
+    if (v.type == VolumeMount::Type::kVolume) {
+      if (v.source.empty()) check.Error(at, "a volume mount needs source (the volume's name)");
+      if (v.size_bytes) check.Error(at + "/size", "only for type tmpfs");
+    } else {
+      if (!v.source.empty()) check.Error(at + "/source", "only for type volume (a tmpfs has no source)");
+      if (v.read_only) check.Error(at + "/readOnly", "only for type volume (a read-only tmpfs stays empty)");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (spec.volumes[j].target == v.target) {
+        check.Error(at + "/target",
+                    "\"" + v.target + "\" is already mounted by volumes[" + std::to_string(j) + "]");
+      }
+    }
+    for (const ConfigFile& config : spec.configs) {
+      if (config.target == v.target)
+        check.Error(at + "/target", "\"" + v.target + "\" is also a config's target");
+    }
+  }
+}
+
+void CheckKong(const ServiceSpec& spec, Checker& check) {
+  if (!spec.kong) return;
+  if (spec.profile != Profile::kKong) {
+    check.Error("/spec/kong", "only for profile kong");
+    return;
+  }
+  const auto& plugins = spec.kong->plugins;
+  for (size_t i = 0; i < plugins.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (plugins[j].name == plugins[i].name && plugins[j].service == plugins[i].service) {
+        check.Error("/spec/kong/plugins/" + std::to_string(i),
+                    "plugin " + plugins[i].name + " is already configured " +
+                        (plugins[i].service.empty() ? "globally" : "for Service " + plugins[i].service) +
+                        " by plugins[" + std::to_string(j) + "] (Kong allows one)");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Diagnostic At(const ObjectBase& object, Kind kind, const std::string& pointer, std::string message) {
@@ -132,6 +196,12 @@ std::vector<Diagnostic> CheckService(const Service& service) {
                     "endpointMode dnsrr cannot publish through the routing mesh (ingress); set mode: host");
       }
     }
+  }
+  CheckGlobalMode(spec, check);
+  CheckVolumes(spec, check);
+  CheckKong(spec, check);
+  if (spec.expose && spec.expose->paths.empty() && spec.expose->hosts.empty()) {
+    check.Error("/spec/expose", "give paths or hosts (what the gateway routes to this service)");
   }
   if (spec.profile == Profile::kLogstash && !spec.logstash) {
     check.Error("/spec/logstash", "required for profile logstash (the Elasticsearch URL)");

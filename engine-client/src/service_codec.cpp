@@ -81,6 +81,10 @@ Json EncodeMount(const Mount& mount) {
     volume["DriverConfig"] = driver;
   }
   if (!volume.empty()) out["VolumeOptions"] = volume;
+  Json tmpfs = Json::object();
+  PutNonZero(tmpfs, "SizeBytes", mount.tmpfs_size_bytes);
+  PutNonZero(tmpfs, "Mode", mount.tmpfs_mode);
+  if (!tmpfs.empty()) out["TmpfsOptions"] = tmpfs;
   return out;
 }
 
@@ -95,6 +99,9 @@ Mount DecodeMount(const Json& json) {
   const Json& driver = GetObject(volume, "DriverConfig");
   mount.volume_driver = GetString(driver, "Name");
   mount.volume_driver_options = GetStringMap(driver, "Options");
+  const Json& tmpfs = GetObject(json, "TmpfsOptions");
+  mount.tmpfs_size_bytes = GetInt(tmpfs, "SizeBytes");
+  mount.tmpfs_mode = static_cast<uint32_t>(GetUint(tmpfs, "Mode"));
   return mount;
 }
 
@@ -227,6 +234,12 @@ Json EncodeTaskTemplate(const TaskTemplate& task) {
   PutNonZero(placement, "MaxReplicas", task.placement.max_replicas);
   out["Placement"] = placement;
   if (!task.networks.empty()) out["Networks"] = EncodeNetworks(task.networks);
+  if (task.log_driver) {
+    Json driver = Json::object();
+    driver["Name"] = task.log_driver->name;
+    PutMap(driver, "Options", task.log_driver->options);
+    out["LogDriver"] = driver;
+  }
   PutNonZero(out, "ForceUpdate", task.force_update);
   return out;
 }
@@ -253,6 +266,9 @@ TaskTemplate DecodeTaskTemplate(const Json& json) {
   }
   task.placement.max_replicas = GetUint(placement, "MaxReplicas");
   task.networks = DecodeNetworks(GetObject(json, "Networks"));
+  const Json& driver = GetObject(json, "LogDriver");
+  if (driver.is_object())
+    task.log_driver = LogDriver{GetString(driver, "Name"), GetStringMap(driver, "Options")};
   task.force_update = GetUint(json, "ForceUpdate");
   return task;
 }

@@ -86,7 +86,8 @@ const Json& ServiceSpecShape() {
         "Mounts": ["Target", {
           "Type": true, "Source": true, "Target": true, "ReadOnly": true,
           "VolumeOptions": {"~container": true, "Labels": true,
-                            "DriverConfig": {"~container": true, "Name": true, "Options": true}}
+                            "DriverConfig": {"~container": true, "Name": true, "Options": true}},
+          "TmpfsOptions": {"~container": true, "SizeBytes": true, "Mode": true}
         }]
       },
       "Resources": {
@@ -97,6 +98,7 @@ const Json& ServiceSpecShape() {
       "RestartPolicy": {"Condition": true, "Delay": true, "MaxAttempts": true, "Window": true},
       "Placement": {"~container": true, "Constraints": true, "Preferences": true, "MaxReplicas": true},
       "Networks": ["Target", {"Target": true, "Aliases": true}],
+      "LogDriver": {"Name": true, "Options": true},
       "ForceUpdate": true
     },
     "UpdateConfig": {"Parallelism": true, "Delay": true, "FailureAction": true, "Monitor": true,

@@ -1,7 +1,9 @@
 // Content-addressed config names: the content's hash is in the name, so new content means a new config
 // (configs are immutable) and the old one can be garbage-collected once no service references it.
+#include <algorithm>
 #include <cctype>
 
+#include "render_internal.h"
 #include "swarmop/crds/canonical.h"
 #include "swarmop/crds/naming.h"
 #include "swarmop/reconciler/render.h"
@@ -30,6 +32,22 @@ std::string ContentConfigName(const std::string& service, const std::string& fil
   if (file.size() > room) file.resize(room);  // the hash keeps the name unique
   if (file.empty()) return service + "-" + hash;
   return service + "-" + file + "-" + hash;
+}
+
+std::string AddContentConfig(const Owner& owner, const std::string& file_name, const std::string& content,
+                             RenderedState& out) {
+  std::string name = ContentConfigName(owner.name, file_name, content);
+  bool known = std::any_of(out.configs.begin(), out.configs.end(),
+                           [&](const DesiredConfig& c) { return c.spec.name == name; });
+  if (!known) {
+    DesiredConfig config;
+    config.owner = owner;
+    config.spec.name = name;
+    config.spec.data = content;
+    config.spec.labels = internal::OwnedLabels(owner, "", "");
+    out.configs.push_back(std::move(config));
+  }
+  return name;
 }
 
 }  // namespace swarmop::reconciler

@@ -108,7 +108,11 @@ void FlattenContainer(Flat& out, const engine::ContainerSpec& c, bool strip_dige
     out["secrets." + ref.file.name] = ref.secret_name + " " + FileText(ref.file);
   }
   for (const auto& m : c.mounts) {
-    out["mounts." + m.target] = m.type + ":" + m.source + (m.read_only ? ":ro" : "");
+    std::string type = m.type.empty() ? "volume" : m.type;
+    std::string text = type + ":" + m.source + (m.read_only ? ":ro" : "");
+    if (m.tmpfs_size_bytes != 0) text += " size=" + std::to_string(m.tmpfs_size_bytes);
+    if (m.tmpfs_mode != 0) text += " mode=" + Octal(m.tmpfs_mode);
+    out["mounts." + m.target] = text;
   }
 }
 
@@ -157,6 +161,10 @@ Flat Flatten(const engine::ServiceSpec& spec, const DiffContext& context, bool s
   if (!task.placement.spread.empty()) out["placement.spread"] = Join(task.placement.spread);
   PutNonZero(out, "placement.max_replicas", static_cast<int64_t>(task.placement.max_replicas));
   FlattenNetworks(out, task.networks, context);
+  if (task.log_driver) {
+    out["log_driver.name"] = task.log_driver->name;
+    for (const auto& [key, value] : task.log_driver->options) out["log_driver.options." + key] = value;
+  }
   PutNonZero(out, "force_update", static_cast<int64_t>(task.force_update));
   FlattenPolicy(out, "update_config", spec.update_config);
   FlattenPolicy(out, "rollback_config", spec.rollback_config);

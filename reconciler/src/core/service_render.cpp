@@ -122,17 +122,7 @@ void RenderConfigs(const crds::Service& service, engine::ContainerSpec& containe
     std::string config_name = file.from.value_or("");
     if (file.content) {
       std::string logical = file.name.empty() ? BaseName(file.target) : file.name;
-      config_name = ContentConfigName(service.name(), logical, *file.content);
-      bool known = std::any_of(out.configs.begin(), out.configs.end(),
-                               [&](const DesiredConfig& c) { return c.spec.name == config_name; });
-      if (!known) {
-        DesiredConfig config;
-        config.owner = owner;
-        config.spec.name = config_name;
-        config.spec.data = *file.content;
-        config.spec.labels = OwnedLabels(owner, "", "");
-        out.configs.push_back(std::move(config));
-      }
+      config_name = AddContentConfig(owner, logical, *file.content, out);
     }
     container.configs.push_back(engine::ConfigReference{"", config_name, ReadOnlyFile(file.target)});
   }
@@ -142,6 +132,24 @@ void RenderConfigs(const crds::Service& service, engine::ContainerSpec& containe
   }
 }
 
+std::vector<engine::Mount> MountsOf(const crds::ServiceSpec& spec) {
+  std::vector<engine::Mount> out;
+  for (const auto& volume : spec.volumes) {
+    engine::Mount mount;
+    mount.target = volume.target;
+    if (volume.type == crds::VolumeMount::Type::kTmpfs) {
+      mount.type = "tmpfs";
+      mount.tmpfs_size_bytes = volume.size_bytes.value_or(0);
+    } else {
+      mount.type = "volume";
+      mount.source = volume.source;
+      mount.read_only = volume.read_only;
+    }
+    out.push_back(std::move(mount));
+  }
+  return out;
+}
+
 engine::ContainerSpec ContainerOf(const crds::ServiceSpec& spec) {
   engine::ContainerSpec out;
   out.image = spec.image;
@@ -149,6 +157,7 @@ engine::ContainerSpec ContainerOf(const crds::ServiceSpec& spec) {
   out.args = spec.args;
   for (const auto& [key, value] : spec.env) out.env.push_back(key + "=" + value);  // sorted: a std::map
   out.healthcheck = HealthCheckOf(spec);
+  out.mounts = MountsOf(spec);
   return out;
 }
 
@@ -181,8 +190,12 @@ Status RenderServiceAtSite(const crds::Service& service, const crds::Site& site,
                                 swarm.name + "\" is longer than 63 characters");
   }
   swarm.labels = OwnedLabels(rendered.owner, site.name(), service.hash, spec.labels);
-  swarm.mode.kind = engine::ServiceMode::Kind::kReplicated;
-  swarm.mode.replicas = static_cast<uint64_t>(std::max(0, spec.sites.at(site.name()).replicas));
+  if (spec.mode == crds::ServiceMode::kGlobal) {
+    swarm.mode.kind = engine::ServiceMode::Kind::kGlobal;  // one task per node the constraints allow
+  } else {
+    swarm.mode.kind = engine::ServiceMode::Kind::kReplicated;
+    swarm.mode.replicas = static_cast<uint64_t>(std::max(0, spec.sites.at(site.name()).replicas));
+  }
 
   engine::TaskTemplate& task = swarm.task_template;
   task.container_spec = ContainerOf(spec);
@@ -193,6 +206,7 @@ Status RenderServiceAtSite(const crds::Service& service, const crds::Site& site,
   task.placement.spread = spec.placement.spread_preferences;
   task.placement.max_replicas = static_cast<uint64_t>(spec.placement.max_replicas_per_node.value_or(0));
   task.networks = NetworksOf(service, site);
+  if (spec.logging) task.log_driver = engine::LogDriver{spec.logging->driver, spec.logging->options};
 
   swarm.update_config = PolicyOf(spec.update);
   swarm.rollback_config = PolicyOf(spec.rollback);

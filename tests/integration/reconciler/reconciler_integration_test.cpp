@@ -283,5 +283,54 @@ TEST_F(ReconcilerIntegration, TaskThatKeepsFailingFailsTheWatchWithItsError) {
   EXPECT_THAT(result.status.message(), HasSubstr("non-zero exit (3)"));
 }
 
+
+// The Service fields of issue 11 as the engine stores them (Global mode, Mounts with TmpfsOptions, LogDriver,
+// EndpointSpec.Mode dnsrr): they converge, plan nothing the second time, and one changed log option is one
+// update.
+TEST_F(ReconcilerIntegration, WorkloadFieldsConvergeWithoutFlappingAndAChangedLogOptionIsOneUpdate) {
+  crds::DesiredState desired = Estate("itwork");
+  crds::Service agent = Service("agent", "itwork", 1);
+  agent.spec.mode = crds::ServiceMode::kGlobal;
+  agent.spec.volumes = {
+      {crds::VolumeMount::Type::kVolume, "itwork-agent-data", "/data", false, std::nullopt},
+      {crds::VolumeMount::Type::kVolume, "itwork-agent-certs", "/certs", true, std::nullopt},
+      {crds::VolumeMount::Type::kTmpfs, "", "/scratch", false, 16 * 1024 * 1024}};
+  agent.spec.logging = crds::Logging{"json-file", {{"max-size", "1m"}, {"max-file", "2"}}};
+  crds::Service web = Service("web", "itwork", 1);
+  web.spec.command = {"httpd", "-f", "-p", "8080"};
+  web.spec.endpoint_mode = crds::EndpointMode::kDnsrr;
+  web.spec.ports = {{18081, 8080, crds::Protocol::kTcp, crds::PublishMode::kHost}};
+  desired.services = {agent, web};
+  ApplyReport first = Apply(desired);
+  ASSERT_TRUE(first.ok()) << first.ToString();
+  ConvergenceResult converged = Wait(desired);
+  ASSERT_TRUE(converged.status.ok()) << converged.status.ToString() << "\n" << converged.Table();
+
+  auto stored = engine_->InspectService("agent-itwork");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->spec.mode.kind, engine::ServiceMode::Kind::kGlobal);
+  ASSERT_EQ(stored->spec.task_template.container_spec.mounts.size(), 3u);
+  EXPECT_EQ(stored->spec.task_template.container_spec.mounts[2].tmpfs_size_bytes, 16 * 1024 * 1024);
+  ASSERT_TRUE(stored->spec.task_template.log_driver.has_value());
+  EXPECT_EQ(stored->spec.task_template.log_driver->options.at("max-size"), "1m");
+  auto dnsrr = engine_->InspectService("web-itwork");
+  ASSERT_TRUE(dnsrr.ok());
+  EXPECT_EQ(dnsrr->spec.endpoint_spec->mode, "dnsrr");
+
+  EXPECT_EQ(ToString(PlanFor(desired).plan), "");
+  engine::CountingEngine counting(engine_.get());
+  ApplyReport second = Apply(desired, &counting);
+  EXPECT_TRUE(second.ok()) << second.ToString();
+  EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());
+
+  desired.services[0].spec.logging->options["max-size"] = "2m";
+  PlanResult changed = PlanFor(desired);
+  EXPECT_EQ(ToString(changed.plan), "update service agent-itwork\n  log_driver.options.max-size: 1m -> 2m\n");
+  engine::CountingEngine third(engine_.get());
+  EXPECT_TRUE(ApplyPlan(third, changed.plan).ok());
+  EXPECT_THAT(third.WriteLog(), ElementsAre(HasSubstr("update service agent-itwork")));
+  EXPECT_EQ(ToString(PlanFor(desired).plan), "");
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

@@ -184,5 +184,47 @@ TEST(Base64, RoundTripsBinaryBytes) {
   EXPECT_EQ(Base64Encode("hello"), "aGVsbG8=");
 }
 
+TEST(SpecMerge, TmpfsOptionsAndTheLogDriverRoundTrip) {
+  ServiceSpec spec;
+  spec.name = "agent";
+  spec.task_template.container_spec.image = "busybox";
+  Mount tmpfs;
+  tmpfs.type = "tmpfs";
+  tmpfs.target = "/tmp";
+  tmpfs.tmpfs_size_bytes = 67108864;
+  tmpfs.tmpfs_mode = 01777;
+  spec.task_template.container_spec.mounts = {tmpfs};
+  spec.task_template.log_driver = LogDriver{"gelf", {{"gelf-address", "udp://127.0.0.1:12201"}}};
+  Json encoded = EncodeServiceSpec(spec);
+  EXPECT_EQ(encoded["TaskTemplate"]["ContainerSpec"]["Mounts"][0]["TmpfsOptions"],
+            Json::parse(R"({"SizeBytes": 67108864, "Mode": 1023})"));
+  EXPECT_EQ(encoded["TaskTemplate"]["LogDriver"],
+            Json::parse(R"({"Name": "gelf", "Options": {"gelf-address": "udp://127.0.0.1:12201"}})"));
+  ServiceSpec decoded = DecodeServiceSpec(encoded);
+  EXPECT_EQ(decoded, spec);
+}
+
+TEST(SpecMerge, AClearedLogDriverIsRemovedAndUnknownTmpfsOptionsStay) {
+  Json raw = Json::parse(R"({
+    "Name": "agent",
+    "TaskTemplate": {
+      "ContainerSpec": {"Image": "busybox",
+                        "Mounts": [{"Type": "tmpfs", "Target": "/tmp",
+                                    "TmpfsOptions": {"SizeBytes": 1024, "Options": [["noexec"]]}}]},
+      "LogDriver": {"Name": "gelf", "Options": {"gelf-address": "udp://127.0.0.1:12201"}}
+    },
+    "Mode": {"Replicated": {"Replicas": 1}}
+  })");
+  ServiceSpec spec = DecodeServiceSpec(raw);
+  ASSERT_TRUE(spec.task_template.log_driver.has_value());
+  EXPECT_EQ(spec.task_template.container_spec.mounts[0].tmpfs_size_bytes, 1024);
+  spec.task_template.log_driver.reset();
+  spec.task_template.container_spec.mounts[0].tmpfs_size_bytes = 2048;
+  Json merged = MergeOverRaw(spec.raw_spec, EncodeServiceSpec(spec), ServiceSpecShape());
+  EXPECT_FALSE(merged["TaskTemplate"].contains("LogDriver"));
+  EXPECT_EQ(merged["TaskTemplate"]["ContainerSpec"]["Mounts"][0]["TmpfsOptions"],
+            Json::parse(R"({"SizeBytes": 2048, "Options": [["noexec"]]})"));
+}
+
 }  // namespace
 }  // namespace swarmop::engine

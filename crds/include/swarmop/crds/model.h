@@ -96,6 +96,9 @@ const char* ProfileName(Profile profile);
 
 enum class FailoverPolicy { kStay, kTakeover };  // on partner-site failure: stay put, or take over its load
 
+// replicated: sites.<site>.replicas tasks per site; global: one task on every node of each site.
+enum class ServiceMode { kReplicated, kGlobal };
+
 struct SitePlacement {
   int replicas = 1;
   std::vector<std::string> constraints;  // extra Swarm constraints at this site ("node.role==worker")
@@ -175,10 +178,37 @@ struct SecretRef {
   std::string target;  // empty = /run/secrets/<name>
 };
 
+// A mount of the tasks: a named Docker volume (created on each node that runs a task, and kept), or a tmpfs.
+struct VolumeMount {
+  enum class Type { kVolume, kTmpfs };
+  Type type = Type::kVolume;
+  std::string source;  // volume name (kVolume)
+  std::string target;  // absolute path in the container
+  bool read_only = false;
+  std::optional<int64_t> size_bytes;  // tmpfs size limit ("64Mi" -> 67108864); unset = the engine's default
+};
+
+// The tasks' Docker log driver (TaskTemplate.LogDriver).
+struct Logging {
+  std::string driver;  // "gelf", "json-file", ...
+  StringMap options;   // numbers and booleans already turned into strings
+};
+
 struct Expose {
   int port = 0;
   std::vector<std::string> paths;
   std::vector<std::string> hosts;
+};
+
+// A plugin of the kong profile's gateway.
+struct KongPlugin {
+  std::string name;         // "rate-limiting"
+  std::string config_json;  // its config object as compact JSON with sorted keys; empty = none given
+  std::string service;      // an exposed Service it applies to; empty = every route
+};
+
+struct KongSettings {
+  std::vector<KongPlugin> plugins;
 };
 
 struct LogstashSettings {
@@ -191,7 +221,8 @@ struct ServiceSpec {
   std::string image;
   std::vector<std::string> command;
   std::vector<std::string> args;
-  StringMap env;                               // environment overrides already merged
+  StringMap env;  // environment overrides already merged
+  ServiceMode mode = ServiceMode::kReplicated;
   std::map<std::string, SitePlacement> sites;  // site name -> replicas there
   Placement placement;
   Resources resources;
@@ -201,12 +232,15 @@ struct ServiceSpec {
   RestartPolicy restart;
   std::vector<PortMapping> ports;
   std::optional<EndpointMode> endpoint_mode;  // unset = Swarm's default (vip)
+  std::vector<VolumeMount> volumes;
+  std::optional<Logging> logging;  // unset = the engine's default log driver
   std::vector<ConfigFile> configs;
   std::vector<SecretRef> secrets;
   std::vector<std::string> networks;
   std::vector<std::string> depends_on;  // names of Services or Replications
   std::string database_replication;     // database.replication; empty = none
   std::optional<Expose> expose;
+  std::optional<KongSettings> kong;
   std::optional<LogstashSettings> logstash;
   FailoverPolicy failover = FailoverPolicy::kStay;
   StringMap labels;  // labels for the Swarm services

@@ -65,6 +65,8 @@ struct Mount {
   Labels volume_labels;          // VolumeOptions.Labels
   std::string volume_driver;     // VolumeOptions.DriverConfig.Name
   Labels volume_driver_options;  // VolumeOptions.DriverConfig.Options
+  int64_t tmpfs_size_bytes = 0;  // TmpfsOptions.SizeBytes; 0 = unset (the engine's default)
+  uint32_t tmpfs_mode = 0;       // TmpfsOptions.Mode; 0 = unset (1777)
   bool operator==(const Mount&) const = default;
 };
 
@@ -140,12 +142,20 @@ struct EndpointSpec {
   bool operator==(const EndpointSpec&) const = default;
 };
 
+// TaskTemplate.LogDriver: the tasks' Docker log driver; unset = the engine's default driver.
+struct LogDriver {
+  std::string name;  // "gelf", "json-file", ...
+  Labels options;    // driver options, all strings ("gelf-address": "udp://127.0.0.1:12201")
+  bool operator==(const LogDriver&) const = default;
+};
+
 struct TaskTemplate {
   ContainerSpec container_spec;
   Resources resources;
   std::optional<RestartPolicy> restart_policy;
   Placement placement;
   std::vector<NetworkAttachment> networks;
+  std::optional<LogDriver> log_driver;
   uint64_t force_update = 0;  // a counter: incrementing it redeploys every task
   bool operator==(const TaskTemplate&) const = default;
 };

@@ -112,4 +112,10 @@ StatusOr<RenderedState> Render(const crds::DesiredState& desired, const RenderOp
 std::string ContentConfigName(const std::string& service, const std::string& file_name,
                               const std::string& content);
 
+// Adds `content` as the config ContentConfigName(owner.name, file_name, content), labelled as owned by
+// `owner`, to out.configs unless a config of that name is there already; returns the name. For renderers
+// (profiles) that mount files they generate.
+std::string AddContentConfig(const Owner& owner, const std::string& file_name, const std::string& content,
+                             RenderedState& out);
+
 }  // namespace swarmop::reconciler
