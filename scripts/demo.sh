@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # swarmop demo: starts a private 3-node swarm (tests/testbed/testbed.sh: nodes cloud, douala, yaounde labelled
-# site=<name>) unless DOCKER_HOST names one, shows what swarmop sees of the engine, applies manifests/demo (the
-# reference sites with services built on the one image the test bed has, local/busybox:1: no registry here)
-# and waits for it to converge, lists the stored specs and the swarm's services, then shows that a second
-# apply changes nothing. With the private swarm, it then runs watch mode (`swarmop run`) and cuts douala's
-# link: yaounde takes over douala's web replicas after the grace period, and gives them back once douala has
-# been healthy for the hold-down period.
+# site=<name>) unless DOCKER_HOST names one, loads the estate's images (built from Debian packages by `make
+# images`: no registry here) and creates its secrets, shows what swarmop sees of the engine, applies
+# manifests/demo (the three sites, PostgreSQL replication users-db, the Django identity API, a busybox web
+# front and worker) and waits for it to converge, lists the stored specs and the swarm's services, then
+# shows that a second apply changes nothing. With the private swarm it then writes accounts at douala and
+# yaounde and shows them reach the cloud, runs watch mode (`swarmop run`) and cuts douala's link: yaounde
+# takes over douala's web replicas after the grace period, douala keeps taking writes, and on heal the
+# replicas go back and the rows written while cut off arrive in the cloud.
 #
 #   scripts/demo.sh BUILD_DIR [--keep]
 #     --keep   leave the private swarm running afterwards (prints how to reach it and tear it down)
@@ -59,6 +61,12 @@ else
   eval "$("$TESTBED" up --nodes 3 --dir "$BED_DIR")"   # exports DOCKER_HOST for swarmop and the docker CLI
 fi
 
+. "$ROOT/scripts/demo_estate.sh"
+if [ -n "$BED_DIR" ]; then
+  demo_load_images
+  demo_create_secrets
+fi
+
 step "swarmop engine info"
 "$SWARMOP" engine info
 
@@ -71,7 +79,9 @@ step "swarmop diff -f manifests/demo (exit 1: there is something to do)"
 "$SWARMOP" diff -f "$MANIFESTS" || true
 
 step "swarmop apply -f manifests/demo --wait"
-"$SWARMOP" apply -f "$MANIFESTS" --wait --timeout 3m
+apply_started=$SECONDS
+"$SWARMOP" apply -f "$MANIFESTS" --wait --timeout 6m
+echo "  converged in $((SECONDS - apply_started)) s"
 
 step "swarmop get"
 "$SWARMOP" get
@@ -86,6 +96,8 @@ step "swarmop apply again: nothing changes (zero writes)"
 "$SWARMOP" apply -f "$MANIFESTS"
 
 if [ -n "$BED_DIR" ]; then
+  demo_estate_serving
+  demo_estate_writes
   . "$ROOT/scripts/demo_failover.sh"
   demo_failover
 fi

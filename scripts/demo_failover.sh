@@ -56,6 +56,7 @@ demo_failover() {
 
   step "cutting douala's link (testbed.sh partition douala)"
   "$TESTBED" partition douala --dir "$BED_DIR"
+  demo_estate_write_while_cut
   wait_until 90 "yaounde carries douala's replicas (web-yaounde 2 -> 4)" yaounde_carries_douala
   "$SWARMOP" get sites || true
   wait_until 20 "the web spec shows its FailedOver condition" web_spec_failed_over
@@ -65,6 +66,7 @@ demo_failover() {
   step "healing douala's link (testbed.sh heal douala)"
   "$TESTBED" heal douala --dir "$BED_DIR"
   wait_until 120 "back to the declared split (2 at douala, 2 at yaounde)" declared_split_back
+  demo_estate_catch_up
   wait_until 20 "the FailedOver condition is gone from the web spec" web_spec_not_failed_over
   grep -E "FailbackCompleted|Failback|no takeover" "$log" | sed 's/^/  log: /' | head -4
   if command -v curl >/dev/null; then
