@@ -168,6 +168,7 @@ StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, Oper
     parts->http = std::move(http).value();
     LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address();
   }
+  parts->metrics.SetLeading(true);  // an Operator runs only where it reconciles (run_command.cpp)
   parts->controller.Start();
   parts->sites.Start();
   parts->site_loops.Start();
