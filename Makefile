@@ -13,7 +13,9 @@ BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcppr
   prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev ccache
 # postgresql: the replication tests run real servers from the rendered configuration.
 # openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
-TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl
+# prometheus, prometheus-alertmanager: promtool and amtool check the prometheus profile's rendered files.
+TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl \
+  prometheus prometheus-alertmanager
 
 .PHONY: all deps build test unit demo bench format lint clean
 

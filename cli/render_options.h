@@ -3,6 +3,7 @@
 // commands never disagree about what a spec renders to.
 #pragma once
 
+#include "swarmop/reconciler/profiles/prometheus.h"
 #include "swarmop/reconciler/render.h"
 #include "swarmop/reconciler/replication.h"
 
@@ -14,6 +15,7 @@ namespace swarmop::cli {
 inline reconciler::RenderOptions SwarmopRenderOptions() {
   reconciler::RenderOptions options;
   reconciler::UseReplicationRendering(options);
+  reconciler::profiles::UsePrometheusProfile(options);
   return options;
 }
 

@@ -2,10 +2,7 @@
 // review. Regenerate after an intended change: SWARMOP_UPDATE_GOLDEN=1 unit_replication
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
+#include "golden_file.h"
 #include "replication_fixtures.h"
 #include "swarmop/reconciler/mongo.h"
 #include "swarmop/reconciler/postgres.h"
@@ -19,13 +16,7 @@ using testing::ReferenceEstate;
 const std::string kGoldenDir = std::string(SWARMOP_SOURCE_DIR) + "/tests/unit/reconciler/replication_golden/";
 
 void ExpectGolden(const std::string& file, const std::string& rendered) {
-  std::string path = kGoldenDir + file;
-  if (std::getenv("SWARMOP_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::trunc) << rendered;
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good()) << path << " is missing (SWARMOP_UPDATE_GOLDEN=1 writes it)";
-  std::stringstream golden;
-  golden << in.rdbuf();
-  EXPECT_EQ(rendered, golden.str()) << file;
+  testing::ExpectGolden(kGoldenDir + file, rendered);
 }
 
 TEST(ReferenceGolden, SessionsDbReplicaSetConfig) {
