@@ -104,16 +104,19 @@ void Adjust(const crds::Service& spec, MonitoringComponent component, DesiredSer
   }
 }
 
-void Warn(const ProfileContext& context, MonitoringComponent component,
-          const std::vector<ScrapeTarget>& targets, RenderedState& out) {
+void Warn(const ProfileContext& context, MonitoringComponent component, const ScrapeTargetList& scrape,
+          RenderedState& out) {
   if (component != MonitoringComponent::kPrometheus) return;
+  for (const std::string& warning : scrape.warnings) {
+    out.warnings.push_back("Service " + context.service.name() + ": " + warning);
+  }
   const auto& networks = context.service.spec.networks;
   if (std::find(networks.begin(), networks.end(), kOperatorNetwork) == networks.end()) {
     out.warnings.push_back("Service " + context.service.name() + ": not on the network " + kOperatorNetwork +
                            " (manifests/swarmop-stack.yaml), so swarmop's own /metrics cannot be scraped; "
                            "add it to spec.networks");
   }
-  for (const ScrapeTarget& target : targets) {
+  for (const ScrapeTarget& target : scrape.targets) {
     for (const std::string& site : target.separate_sites) {
       out.warnings.push_back("Service " + context.service.name() + ": " + target.service + " at site " +
                              site +
@@ -125,16 +128,11 @@ void Warn(const ProfileContext& context, MonitoringComponent component,
 
 }  // namespace
 
-StatusOr<std::vector<RenderedFile>> ComponentFiles(const crds::DesiredState& desired,
-                                                   MonitoringComponent component) {
+std::vector<RenderedFile> ComponentFiles(const crds::DesiredState& desired, MonitoringComponent component) {
   switch (component) {
-    case MonitoringComponent::kPrometheus: {
-      auto config = RenderPrometheusConfig(desired);
-      if (!config.ok()) return config.status();
-      return std::vector<RenderedFile>{
-          {"prometheus.yml", "/etc/prometheus/prometheus.yml", std::move(config).value()},
-          {"swarmop-rules.yml", "/etc/prometheus/swarmop-rules.yml", RenderAlertRules()}};
-    }
+    case MonitoringComponent::kPrometheus:
+      return {{"prometheus.yml", "/etc/prometheus/prometheus.yml", RenderPrometheusConfig(desired)},
+              {"swarmop-rules.yml", "/etc/prometheus/swarmop-rules.yml", RenderAlertRules()}};
     case MonitoringComponent::kAlertmanager:
       return std::vector<RenderedFile>{
           {"alertmanager.yml", "/etc/alertmanager/alertmanager.yml", RenderAlertmanagerConfig(desired)}};
@@ -146,22 +144,25 @@ StatusOr<std::vector<RenderedFile>> ComponentFiles(const crds::DesiredState& des
            RenderGrafanaDashboardProvider()},
           {"swarmop.json", "/etc/grafana/dashboards/swarmop/swarmop.json", RenderGrafanaDashboard()}};
   }
-  return InvalidArgumentError("unknown monitoring component");
+  return {};
 }
 
+// Never fails: what it cannot render (an unknown component, a Service's bad metrics port) is a warning, so
+// that one label never stops the whole estate from rendering.
 Status RenderPrometheusProfile(const ProfileContext& context, RenderedState& out) {
   auto component = ComponentOf(context.service);
-  if (!component.ok()) return component.status();
-  auto files = ComponentFiles(context.desired, *component);
-  if (!files.ok()) return files.status();
-  auto targets = ScrapeTargets(context.desired);
-  if (!targets.ok()) return targets.status();
+  if (!component.ok()) {
+    out.warnings.push_back("Service " + context.service.name() + ": " + component.status().message() +
+                           ": the prometheus profile renders nothing for it");
+    return Status::Ok();
+  }
+  const std::vector<RenderedFile> files = ComponentFiles(context.desired, *component);
   for (DesiredService& service : out.services) {
     if (service.owner != Owner{"Service", context.service.name()}) continue;
-    AddConfigs(context.service, *files, service.spec.task_template.container_spec, out);
+    AddConfigs(context.service, files, service.spec.task_template.container_spec, out);
     Adjust(context.service, *component, service);
   }
-  Warn(context, *component, *targets, out);
+  Warn(context, *component, ScrapeTargets(context.desired), out);
   return Status::Ok();
 }
 

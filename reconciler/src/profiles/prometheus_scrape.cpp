@@ -137,8 +137,8 @@ StatusOr<MonitoringComponent> ComponentOf(const crds::Service& service) {
                               "\" is not prometheus, alertmanager or grafana");
 }
 
-StatusOr<std::vector<ScrapeTarget>> ScrapeTargets(const crds::DesiredState& desired) {
-  std::vector<ScrapeTarget> out;
+ScrapeTargetList ScrapeTargets(const crds::DesiredState& desired) {
+  ScrapeTargetList out;
   for (const crds::Service& service : desired.services) {
     if (Label(service, kScrapeLabel) != "true") continue;
     ScrapeTarget target;
@@ -146,13 +146,15 @@ StatusOr<std::vector<ScrapeTarget>> ScrapeTargets(const crds::DesiredState& desi
     std::string port = Label(service, kPortLabel);
     if (port.empty() && service.spec.expose) port = std::to_string(service.spec.expose->port);
     if (port.empty()) {
-      return InvalidArgumentError("Service " + service.name() + ": " + kScrapeLabel + " is \"true\" but " +
-                                  kPortLabel + " is not set (nor expose.port)");
+      out.warnings.push_back("Service " + service.name() + " is not scraped: " + kScrapeLabel +
+                             " is \"true\" but " + kPortLabel + " is not set (nor expose.port)");
+      continue;
     }
     auto parsed = ParsePort(port);
     if (!parsed) {
-      return InvalidArgumentError("Service " + service.name() + ": " + kPortLabel + " \"" + port +
-                                  "\" is not a port number");
+      out.warnings.push_back("Service " + service.name() + " is not scraped: " + kPortLabel + " \"" + port +
+                             "\" is not a port number");
+      continue;
     }
     target.port = *parsed;
     std::string path = Label(service, kPathLabel);
@@ -161,16 +163,15 @@ StatusOr<std::vector<ScrapeTarget>> ScrapeTargets(const crds::DesiredState& desi
       const crds::Site* site = desired.FindSite(site_name);
       if (site != nullptr && site->spec.engine) target.separate_sites.push_back(site_name);
     }
-    out.push_back(std::move(target));
+    out.targets.push_back(std::move(target));
   }
-  std::sort(out.begin(), out.end(),
+  std::sort(out.targets.begin(), out.targets.end(),
             [](const ScrapeTarget& a, const ScrapeTarget& b) { return a.service < b.service; });
   return out;
 }
 
-StatusOr<std::string> RenderPrometheusConfig(const crds::DesiredState& desired) {
-  auto targets = ScrapeTargets(desired);
-  if (!targets.ok()) return targets.status();
+std::string RenderPrometheusConfig(const crds::DesiredState& desired) {
+  const std::vector<ScrapeTarget> targets = ScrapeTargets(desired).targets;
   std::ostringstream out;
   out << "# Rendered by swarmop (profile prometheus) from the estate's Sites and Services: edit those, not "
          "this.\n"
@@ -186,11 +187,11 @@ StatusOr<std::string> RenderPrometheusConfig(const crds::DesiredState& desired) 
       << "    static_configs:\n"
       << "      - targets: ['localhost:" << kPrometheusPort << "']\n";
   OperatorJob(out);
-  if (!targets->empty()) {
+  if (!targets.empty()) {
     out << "  # Services labelled " << kScrapeLabel << ": \"true\": their running tasks on "
         << kEstateNetworkName << ".\n";
   }
-  for (const ScrapeTarget& target : *targets) ServiceJob(out, target);
+  for (const ScrapeTarget& target : targets) ServiceJob(out, target);
   return out.str();
 }
 

@@ -188,21 +188,21 @@ TEST(PrometheusProfile, RenderingIsDeterministicWhateverTheOrderOfTheSpecs) {
   }
 }
 
-TEST(PrometheusProfile, ServiceAskingToBeScrapedWithoutAPortIsAnErrorNamingIt) {
+TEST(PrometheusProfile, ServiceAskingToBeScrapedWithoutAPortIsLeftOutWithAWarningNamingIt) {
   crds::DesiredState desired = ReferenceEstate();
   crds::Service* api = MutableService(desired, "identity-api");
   ASSERT_NE(api, nullptr);
   api->spec.labels.erase("prometheus.io/port");
   api->spec.expose.reset();
-  auto rendered = Render(desired, ProfileOptions());
-  ASSERT_FALSE(rendered.ok());
-  EXPECT_THAT(rendered.status().message(), HasSubstr("identity-api"));
-  EXPECT_THAT(rendered.status().message(), HasSubstr("prometheus.io/port is not set"));
+  RenderedState rendered = RenderOk(desired);  // the rest of the estate still renders
+  EXPECT_THAT(rendered.warnings, Contains(HasSubstr("identity-api is not scraped: prometheus.io/scrape is "
+                                                    "\"true\" but prometheus.io/port is not set")));
+  EXPECT_THAT(Mounted(rendered, "prometheus-cloud", "/etc/prometheus/prometheus.yml"),
+              Not(HasSubstr("job_name: 'identity-api'")));
 
   api->spec.labels["prometheus.io/port"] = "80a";
-  rendered = Render(desired, ProfileOptions());
-  ASSERT_FALSE(rendered.ok());
-  EXPECT_THAT(rendered.status().message(), HasSubstr("\"80a\" is not a port number"));
+  EXPECT_THAT(RenderOk(desired).warnings,
+              Contains(HasSubstr("prometheus.io/port \"80a\" is not a port number")));
 }
 
 TEST(PrometheusProfile, ExposePortIsTheDefaultMetricsPort) {
@@ -210,10 +210,10 @@ TEST(PrometheusProfile, ExposePortIsTheDefaultMetricsPort) {
   crds::Service* api = MutableService(desired, "identity-api");
   ASSERT_NE(api, nullptr);
   api->spec.labels.erase("prometheus.io/port");
-  auto targets = ScrapeTargets(desired);
-  ASSERT_TRUE(targets.ok()) << targets.status().ToString();
-  ASSERT_EQ(targets->size(), 1u);
-  EXPECT_EQ((*targets)[0].port, 8000);  // expose.port
+  ScrapeTargetList scrape = ScrapeTargets(desired);
+  EXPECT_TRUE(scrape.warnings.empty());
+  ASSERT_EQ(scrape.targets.size(), 1u);
+  EXPECT_EQ(scrape.targets[0].port, 8000);  // expose.port
 }
 
 TEST(PrometheusProfile, WhatTheServiceSetsItselfWins) {
@@ -251,12 +251,13 @@ TEST(PrometheusProfile, WarnsThatServicesAtSeparateSwarmSitesAreNotScraped) {
   EXPECT_THAT(RenderOk(desired).warnings, Contains(HasSubstr("identity-api at site yaounde is not scraped")));
 }
 
-TEST(PrometheusProfile, UnknownComponentIsAnError) {
+TEST(PrometheusProfile, UnknownComponentRendersNothingForThatServiceAndWarns) {
   crds::DesiredState desired = ReferenceEstate();
   MutableService(desired, "grafana")->spec.labels["io.swarmop.component"] = "loki";
-  auto rendered = Render(desired, ProfileOptions());
-  ASSERT_FALSE(rendered.ok());
-  EXPECT_THAT(rendered.status().message(), HasSubstr("\"loki\" is not prometheus, alertmanager or grafana"));
+  RenderedState rendered = RenderOk(desired);
+  EXPECT_THAT(rendered.warnings, Contains(HasSubstr("\"loki\" is not prometheus, alertmanager or grafana")));
+  EXPECT_TRUE(rendered.FindService("grafana-cloud")->spec.task_template.container_spec.configs.empty());
+  EXPECT_FALSE(rendered.FindService("prometheus-cloud")->spec.task_template.container_spec.configs.empty());
 }
 
 TEST(PrometheusProfile, AlertmanagerRoutesEachSiteToItsReceiver) {

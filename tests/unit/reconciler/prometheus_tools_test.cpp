@@ -78,9 +78,7 @@ class PrometheusTools : public ::testing::Test {
     crds::DesiredState desired = testing::ReferenceEstate();
     for (auto component : {MonitoringComponent::kPrometheus, MonitoringComponent::kAlertmanager,
                            MonitoringComponent::kGrafana}) {
-      auto files = ComponentFiles(desired, component);
-      ASSERT_TRUE(files.ok()) << files.status().ToString();
-      for (const RenderedFile& file : *files) Write(file.name, file.content);
+      for (const RenderedFile& file : ComponentFiles(desired, component)) Write(file.name, file.content);
     }
     Write("swarmop-rules.test.yml", ReadFile(kRuleTests));
   }

@@ -18,7 +18,8 @@
 //
 // What a Service declares to be scraped (spec.labels, which land on its Swarm services):
 //   prometheus.io/scrape: "true"       required
-//   prometheus.io/port:   "8000"       the container port of /metrics (default: expose.port, else an error)
+//   prometheus.io/port:   "8000"       the container port of /metrics (default: expose.port, else the
+//                                      Service is not scraped and a warning says why)
 //   prometheus.io/path:   /metrics     optional
 // Each such Service is one scrape job (job="<service>") over dockerswarm_sd_configs (role tasks): running
 // tasks of that Service's Swarm services (io.swarmop.owner-name), addressed by their IP on the
@@ -61,7 +62,8 @@ struct RenderedFile {
 };
 
 // What `service` (profile prometheus) is, from its io.swarmop.component label; kInvalidArgument for a value
-// other than prometheus, alertmanager or grafana.
+// other than prometheus, alertmanager or grafana (the profile then leaves the Service to the generic path
+// and warns).
 StatusOr<MonitoringComponent> ComponentOf(const crds::Service& service);
 
 // A Service that asks to be scraped, as the profile reads it.
@@ -71,12 +73,17 @@ struct ScrapeTarget {
   std::string path = "/metrics";
   std::vector<std::string> separate_sites;  // its sites that are their own swarm (not scraped)
 };
-// The estate's Services that ask to be scraped, by name; kInvalidArgument naming the Service whose
-// prometheus.io/port is missing (and no expose.port) or not a port number.
-StatusOr<std::vector<ScrapeTarget>> ScrapeTargets(const crds::DesiredState& desired);
+struct ScrapeTargetList {
+  std::vector<ScrapeTarget> targets;  // by Service name
+  // Services left out, and why: prometheus.io/port missing (and no expose.port) or not a port number. A
+  // warning, not an error: one Service's label must not stop the whole estate from rendering.
+  std::vector<std::string> warnings;
+};
+// The estate's Services that ask to be scraped.
+ScrapeTargetList ScrapeTargets(const crds::DesiredState& desired);
 
 // The files themselves (deterministic: same estate, same text).
-StatusOr<std::string> RenderPrometheusConfig(const crds::DesiredState& desired);
+std::string RenderPrometheusConfig(const crds::DesiredState& desired);
 std::string RenderAlertRules();
 std::string RenderAlertmanagerConfig(const crds::DesiredState& desired);
 std::string RenderGrafanaDatasource(const crds::DesiredState& desired);
@@ -84,8 +91,7 @@ std::string RenderGrafanaDashboardProvider();
 std::string RenderGrafanaDashboard();
 
 // The files of one component, with their mount paths.
-StatusOr<std::vector<RenderedFile>> ComponentFiles(const crds::DesiredState& desired,
-                                                   MonitoringComponent component);
+std::vector<RenderedFile> ComponentFiles(const crds::DesiredState& desired, MonitoringComponent component);
 
 // The RenderOptions::profiles hook for profile: prometheus.
 Status RenderPrometheusProfile(const ProfileContext& context, RenderedState& out);
