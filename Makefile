@@ -14,8 +14,9 @@ BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcppr
 # postgresql: the replication tests run real servers from the rendered configuration.
 # openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
 # mmdebstrap: the estate's images (PostgreSQL, the Django API, Prometheus) are built from Debian packages.
+# prometheus, prometheus-alertmanager: promtool and amtool check the prometheus profile's rendered files.
 TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl \
-  mmdebstrap
+  mmdebstrap prometheus prometheus-alertmanager
 
 .PHONY: all deps build images test unit demo bench format lint clean
 

@@ -35,6 +35,7 @@
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/operator.h"
 
 namespace swarmop::cli {
@@ -168,6 +169,11 @@ std::unique_ptr<reconciler::HttpServer> ServeFollower(const reconciler::Operator
   reconciler::HttpRoutes routes{
       {"/healthz", following(200)},
       {"/readyz", following(503)},
+      {"/metrics",
+       [] {
+         return reconciler::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                                         reconciler::FollowerMetricsText()};
+       }},
       {"/api/v1/status",
        [holder] {
          return reconciler::HttpResponse{200, "application/json",

@@ -77,6 +77,24 @@ std::string PendingAtSites(const PlanResult& planned, const Request& key,
   return options.site_outcomes->PendingAt(key, sites);
 }
 
+// The tasks of the key's own local services (what swarmop_service_*_tasks report), as listed for this plan.
+std::vector<ServiceTasks> KeyTasks(const PlanResult& planned, const Request& key) {
+  std::vector<ServiceTasks> out;
+  for (const DesiredService& desired : planned.desired.services) {
+    if (desired.owner.kind != key.kind || desired.owner.name != key.name || !desired.target.local()) continue;
+    for (const engine::Service& actual : planned.actual.services) {
+      if (actual.spec.name != desired.spec.name || !actual.service_status) continue;
+      const engine::ServiceStatus& s = *actual.service_status;
+      bool job = actual.spec.mode.kind == engine::ServiceMode::Kind::kReplicatedJob;
+      uint64_t desired_tasks =
+          job ? std::max<uint64_t>(1, actual.spec.mode.total_completions) : s.desired_tasks;
+      out.push_back({actual.spec.name, desired.site, job ? "replicated-job" : "replicated", desired_tasks,
+                     s.running_tasks, s.completed_tasks});
+    }
+  }
+  return out;
+}
+
 int CountServices(const PlanResult& planned, const Request& key) {
   int count = 0;
   for (const DesiredService& desired : planned.desired.services) count += ServesKey(desired, key) ? 1 : 0;
@@ -147,6 +165,8 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
     }
     return planned.status().WithContext("planning " + request.ToString());
   }
+  if (metrics_ && !options_.target_site)
+    metrics_->SetServiceTasks(request.kind, request.name, KeyTasks(*planned, request));
   SWARMOP_RETURN_IF_ERROR(EnsureNetworks(context, *planned));
   Plan plan = KeyPlan(planned->plan, request, context.problems);
   if (plan.empty()) return ReportSteady(context, *planned);

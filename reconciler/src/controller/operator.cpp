@@ -172,6 +172,7 @@ StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, Oper
     LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address() << " ("
               << DescribeAccess(http_options.access) << ")";
   }
+  parts->metrics.SetLeading(true);  // an Operator runs only where it reconciles (run_command.cpp)
   parts->controller.Start();
   parts->sites.Start();
   parts->site_loops.Start();

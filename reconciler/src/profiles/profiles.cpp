@@ -2,11 +2,13 @@
 #include "swarmop/reconciler/profiles/profiles.h"
 
 #include "swarmop/reconciler/profiles/kong.h"
+#include "swarmop/reconciler/profiles/prometheus.h"
 
 namespace swarmop::reconciler {
 
 void UseProfileRendering(RenderOptions& options) {
   options.profiles[crds::Profile::kKong] = profiles::RenderKongProfile;
+  profiles::UsePrometheusProfile(options);
 }
 
 }  // namespace swarmop::reconciler

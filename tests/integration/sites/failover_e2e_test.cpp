@@ -420,10 +420,10 @@ class E2E : public ::testing::Test {
   }
 
   // A follower answers as one: alive (/healthz 200, so Swarm's healthcheck leaves it running), not ready,
-  // no operator behind it (no /metrics).
+  // no operator behind it (/metrics holds swarmop_leader 0 and nothing else).
   static bool Following(const OperatorProcess& p) {
     return p.Get("/healthz").status == 200 && p.Get("/readyz").status == 503 &&
-           p.Get("/metrics").status == 404 &&
+           p.Get("/metrics").body.find("\nswarmop_leader 0\n") != std::string::npos &&
            p.Get("/api/v1/status").body.find("\"leading\": false") != std::string::npos;
   }
 
@@ -443,7 +443,9 @@ class E2E : public ::testing::Test {
     while (SteadyClock::now() < since + 60s && !(h.takeover && h.serving && h.corrected)) {
       double now = Seconds(SteadyClock::now() - since);
       if (!h.takeover && HeldBy(LeaseHolder(), next)) h.takeover = now;
-      if (!h.serving && next.Get("/metrics").status == 200) h.serving = now;
+      if (!h.serving && next.Get("/metrics").body.find("\nswarmop_leader 1\n") != std::string::npos) {
+        h.serving = now;
+      }
       if (!h.corrected && SpecReplicas("api-yaounde") == 1) h.corrected = now;
       std::this_thread::sleep_for(100ms);
     }
@@ -633,7 +635,8 @@ TEST_F(E2E, TwoElectedOperatorsReconcileOneAtATimeAndAKilledLeaderIsReplaced) {
   OperatorProcess* leader = HeldBy(holder, *a) ? a.get() : b.get();
   OperatorProcess* follower = leader == a.get() ? b.get() : a.get();
   std::cout << "[leader] " << holder << " leads; follower pid " << follower->pid() << std::endl;
-  ASSERT_TRUE(Eventually([&] { return leader->Get("/metrics").status == 200; }, 15s))
+  ASSERT_TRUE(Eventually(
+      [&] { return leader->Get("/metrics").body.find("\nswarmop_leader 1\n") != std::string::npos; }, 15s))
       << "the leader never served its operator's HTTP";
   ASSERT_TRUE(Eventually([&] { return DeclaredSplitRuns(); }, 120s, 250ms))
       << "the leader never ran the declared split: " << DescribeServices();

@@ -16,7 +16,7 @@ TEST(ReferenceManifests, ValidateWithZeroErrors) {
   EXPECT_EQ(FormatDiagnostics(result.errors), "");
   EXPECT_EQ(result.state.sites.size(), 3u);
   EXPECT_EQ(result.state.replications.size(), 2u);
-  EXPECT_EQ(result.state.services.size(), 4u);
+  EXPECT_EQ(result.state.services.size(), 6u);  // with alertmanager and grafana (prometheus.yaml)
 }
 
 TEST(ReferenceManifests, ValidateWithZeroErrorsInStaging) {

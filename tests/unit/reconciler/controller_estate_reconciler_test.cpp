@@ -185,6 +185,24 @@ TEST_F(EstateReconcilerTest, ADeletedSpecHasItsServicesPruned) {
   EXPECT_FALSE(status.Get(kApi).has_value()) << "a gone spec has no status";
 }
 
+TEST_F(EstateReconcilerTest, TaskGaugesFollowTheKeysServicesAndGoWithThem) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  const std::string labels =
+      "{mode=\"replicated\",owner=\"api\",owner_kind=\"Service\",service=\"api-douala\","
+      "site=\"douala\"}";
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_service_desired_tasks" + labels + " 2"));
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_service_running_tasks" + labels + " 2"));
+
+  fake.SetConverged(false);  // the tasks stop running
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_service_running_tasks" + labels + " 0"));
+
+  ASSERT_TRUE(store.Delete(crds::Kind::kService, "api").ok());
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_THAT(metrics.RenderText(), Not(HasSubstr("api-douala")));
+}
+
 TEST_F(EstateReconcilerTest, AConfigThatNamesNoSpecTurnsPruningOff) {
   StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
   ConvergeAll();

@@ -7,6 +7,7 @@ namespace swarmop::reconciler {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(Metrics, RendersEveryFamilyInPrometheusText) {
   Metrics metrics;
@@ -41,6 +42,49 @@ TEST(Metrics, RefusedWriteCallsAreCountedApartFromTheCalls) {
   std::string text = metrics.RenderText();
   EXPECT_THAT(text, HasSubstr("swarmop_engine_calls_total{verb=\"update service\"} 3"));
   EXPECT_THAT(text, HasSubstr("swarmop_engine_call_failures_total{verb=\"update service\"} 1"));
+}
+
+TEST(Metrics, LeaderGaugeSaysWhetherThisProcessReconciles) {
+  Metrics metrics;
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_leader 0"));
+  metrics.SetLeading(true);
+  EXPECT_THAT(metrics.RenderText(), HasSubstr("swarmop_leader 1"));
+}
+
+TEST(Metrics, FollowerTextReportsNotLeading) {
+  EXPECT_THAT(FollowerMetricsText(), HasSubstr("# TYPE swarmop_leader gauge\nswarmop_leader 0\n"));
+}
+
+TEST(Metrics, ServiceTasksReportDesiredRunningAndJobCompletions) {
+  Metrics metrics;
+  metrics.SetServiceTasks(
+      "Service", "api",
+      {{"api-douala", "douala", "replicated", 3, 1, 0}, {"api-yaounde", "yaounde", "replicated", 2, 2, 0}});
+  metrics.SetServiceTasks("Replication", "db", {{"db-init", "cloud", "replicated-job", 1, 0, 1}});
+  std::string text = metrics.RenderText();
+  EXPECT_THAT(text, HasSubstr("swarmop_service_desired_tasks{mode=\"replicated\",owner=\"api\",owner_kind="
+                              "\"Service\",service=\"api-douala\",site=\"douala\"} 3"));
+  EXPECT_THAT(text, HasSubstr("swarmop_service_running_tasks{mode=\"replicated\",owner=\"api\",owner_kind="
+                              "\"Service\",service=\"api-douala\",site=\"douala\"} 1"));
+  EXPECT_THAT(text, HasSubstr("swarmop_service_completed_tasks{mode=\"replicated-job\",owner=\"db\","
+                              "owner_kind=\"Replication\",service=\"db-init\",site=\"cloud\"} 1"));
+  EXPECT_THAT(text, Not(HasSubstr("swarmop_service_completed_tasks{mode=\"replicated\"")));
+}
+
+TEST(Metrics, ServiceTasksOfAKeyGoWhenItsServicesDo) {
+  Metrics metrics;
+  metrics.SetServiceTasks(
+      "Service", "api",
+      {{"api-douala", "douala", "replicated", 3, 3, 0}, {"api-yaounde", "yaounde", "replicated", 2, 2, 0}});
+  metrics.SetServiceTasks("Service", "web", {{"web-cloud", "cloud", "replicated", 1, 1, 0}});
+  metrics.SetServiceTasks("Service", "api", {{"api-douala", "douala", "replicated", 3, 2, 0}});
+  std::string text = metrics.RenderText();
+  EXPECT_THAT(text, Not(HasSubstr("api-yaounde")));
+  EXPECT_THAT(text, HasSubstr("service=\"api-douala\",site=\"douala\"} 2"));
+  metrics.SetServiceTasks("Service", "api", {});
+  text = metrics.RenderText();
+  EXPECT_THAT(text, Not(HasSubstr("api-douala")));
+  EXPECT_THAT(text, HasSubstr("service=\"web-cloud\""));  // another key's series stay
 }
 
 }  // namespace

@@ -45,6 +45,9 @@ TEST(ReferenceEstate, ConvergesOnTheFakeAndTheSecondApplyWritesNothing) {
     for (const auto& ref : s.spec.task_template.container_spec.secrets) secrets.insert(ref.secret_name);
   }
   for (const auto& name : secrets) fake.AddSecret(name);
+  engine::NetworkSpec ops;
+  ops.name = "swarmop-ops";  // the prometheus Service joins it; manifests/swarmop-stack.yaml creates it
+  fake.AddNetwork(ops);
   Plan plan = PlanOf(fake, desired);
   EXPECT_GT(plan.operations.size(), 5u) << ToString(plan);
   ApplyReport first = ApplyPlan(fake, plan);

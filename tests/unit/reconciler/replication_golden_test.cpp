@@ -2,10 +2,6 @@
 // review. Regenerate after an intended change: SWARMOP_UPDATE_GOLDEN=1 unit_replication
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include "golden_file.h"
 #include "replication_fixtures.h"
 #include "swarmop/reconciler/mongo.h"
