@@ -33,10 +33,8 @@ SWARMOP=$(cd "$BUILD_DIR" 2>/dev/null && pwd)/swarmop
 DOCKER=/usr/bin/docker; [ -x "$DOCKER" ] || DOCKER=docker
 
 BED_DIR=""
-RUN_PID=""  # a `swarmop run` started by demo_failover.sh
 teardown() {
   local rc=$?
-  [ -z "$RUN_PID" ] || kill "$RUN_PID" 2>/dev/null || true
   if [ -n "$BED_DIR" ]; then
     if [ "$KEEP" = 1 ] && [ "$rc" -eq 0 ]; then
       step "the private swarm keeps running (--keep)"
@@ -71,6 +69,10 @@ step "swarmop engine info"
 "$SWARMOP" engine info
 
 MANIFESTS=$ROOT/manifests/demo
+if [ -n "$BED_DIR" ]; then
+  MANIFESTS=$(demo_manifests_for_bed)
+  echo "  (manifests/demo as applied here: $MANIFESTS, the prometheus spec's docker socket set to the bed's)"
+fi
 
 step "swarmop validate -f manifests/demo"
 "$SWARMOP" validate -f "$MANIFESTS"
@@ -100,6 +102,7 @@ if [ -n "$BED_DIR" ]; then
   demo_estate_writes
   . "$ROOT/scripts/demo_failover.sh"
   demo_failover
+  demo_prometheus
 fi
 
 step "demo done"

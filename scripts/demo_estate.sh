@@ -48,10 +48,35 @@ demo_load_images() {
 
 demo_create_secrets() {
   step "creating the estate's secrets (docker secret create: swarmop names secrets, never makes or reads them)"
-  for name in users-db-password identity-secret-key; do
+  for name in users-db-password identity-secret-key swarmop-api-token; do
     head -c 24 /dev/urandom | base64 | tr -d '/+=\n' | "$DOCKER" secret create "$name" - >/dev/null
     echo "  $name"
   done
+  # swarmop's own network (manifests/swarmop-stack.yaml takes it as external); unencrypted on the test bed,
+  # whose kernel carries no IPsec between nodes.
+  "$DOCKER" network create -d overlay --attachable swarmop-ops >/dev/null
+  echo "  network swarmop-ops"
+}
+
+# A copy of manifests/demo whose prometheus spec reads this bed's cloud engine socket.
+demo_manifests_for_bed() {
+  local dir=$BED_DIR/manifests
+  cp -r "$ROOT/manifests/demo" "$dir"
+  sed -i "s|swarmop.io/docker-socket: .*|swarmop.io/docker-socket: $BED_DIR/cloud/docker.sock|" "$dir/prometheus.yaml"
+  echo "$dir"
+}
+
+prometheus_up() {
+  local container
+  container=$("$DOCKER" ps -q --filter label=com.docker.swarm.service.name=prometheus-cloud | head -n 1)
+  [ -n "$container" ] && "$DOCKER" exec "$container" promtool query instant http://127.0.0.1:9090 "$1"
+}
+every_target_up() { [ "$(prometheus_up up | grep -c '=> 1 @')" -ge 4 ]; }
+
+demo_prometheus() {
+  step "Prometheus (in the swarm, config rendered by the prometheus profile) scrapes swarmop and the API at every site"
+  wait_for 120 "swarmop and the three API tasks up in Prometheus" every_target_up || true
+  prometheus_up up | sed -E 's/^/  /; s/ @\[.*//'
 }
 
 demo_estate_serving() {

@@ -1,6 +1,7 @@
-# Sourced by scripts/demo.sh: watch mode and a site going dark on the private 3-node swarm.
-# Uses SWARMOP, DOCKER, TESTBED, BED_DIR and step() from demo.sh. Short grace and hold-down periods so the
-# demo takes about a minute; production defaults are 60 s and 2 min.
+# Sourced by scripts/demo.sh: watch mode and a site going dark on the private 3-node swarm. swarmop runs as
+# users run it: a Swarm service on the cloud manager (manifests/swarmop-stack.yaml, image local/swarmop:dev
+# from `make images`). Uses SWARMOP, DOCKER, TESTBED, BED_DIR, ROOT and step() from demo.sh. Short grace and
+# hold-down periods so the demo takes about a minute; production defaults are 60 s and 2 min.
 
 GRACE=8s
 HOLD=5s
@@ -45,13 +46,20 @@ declared_split_back() {
     [ "$(running_on web-douala douala)" = 2 ]
 }
 
+OPERATOR=swarmop_swarmop
+operator_container() { "$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$OPERATOR" | head -n 1; }
+operator_running() { [ -n "$(operator_container)" ]; }
+operator_log() { "$DOCKER" service logs --raw "$OPERATOR" 2>&1; }
+operator_metrics() { "$DOCKER" exec "$(operator_container)" wget -q -O - http://127.0.0.1:8080/metrics; }
+
 demo_failover() {
-  local log=$BED_DIR/swarmop-run.log port=18089
-  step "swarmop run (watch mode, failover grace $GRACE, failback hold-down $HOLD); log in $log"
-  "$SWARMOP" run --listen 127.0.0.1:$port --resync 10s --site-interval 1s \
-    --failover-grace "$GRACE" --failback-hold "$HOLD" >"$log" 2>&1 &
-  RUN_PID=$!
-  sleep 2
+  step "swarmop as a Swarm service on the cloud manager (docker stack deploy -c manifests/swarmop-stack.yaml;" \
+    "failover grace $GRACE, failback hold-down $HOLD)"
+  SWARMOP_IMAGE=local/swarmop:dev SWARMOP_DOCKER_SOCKET="$BED_DIR/cloud/docker.sock" SWARMOP_RESYNC=10s \
+    SWARMOP_FAILOVER_GRACE="$GRACE" SWARMOP_FAILBACK_HOLD="$HOLD" \
+    "$DOCKER" stack deploy --resolve-image never -c "$ROOT/manifests/swarmop-stack.yaml" swarmop
+  wait_until 60 "swarmop's task runs" operator_running
+  sleep 3
   "$SWARMOP" get sites
 
   step "cutting douala's link (testbed.sh partition douala)"
@@ -61,20 +69,13 @@ demo_failover() {
   "$SWARMOP" get sites || true
   wait_until 20 "the web spec shows its FailedOver condition" web_spec_failed_over
   echo "    io.swarmop.status.failover=$(web_spec_label io.swarmop.status.failover)"
-  grep -E "FailoverStarted|failover in effect" "$log" | sed 's/^/  log: /' | head -4
+  operator_log | grep -E "FailoverStarted|failover in effect" | sed 's/^/  log: /' | head -4
 
   step "healing douala's link (testbed.sh heal douala)"
   "$TESTBED" heal douala --dir "$BED_DIR"
   wait_until 120 "back to the declared split (2 at douala, 2 at yaounde)" declared_split_back
   demo_estate_catch_up
   wait_until 20 "the FailedOver condition is gone from the web spec" web_spec_not_failed_over
-  grep -E "FailbackCompleted|Failback|no takeover" "$log" | sed 's/^/  log: /' | head -4
-  if command -v curl >/dev/null; then
-    curl -fsS "http://127.0.0.1:$port/metrics" | grep -E "^swarmop_(failovers|failbacks)_total" | sed 's/^/  metric: /'
-  fi
-
-  step "stopping swarmop run (SIGTERM)"
-  kill -TERM "$RUN_PID"
-  wait "$RUN_PID" && echo "  swarmop run exited 0"
-  RUN_PID=""
+  operator_log | grep -E "FailbackCompleted|Failback|no takeover" | sed 's/^/  log: /' | head -4
+  operator_metrics | grep -E "^swarmop_(failovers|failbacks)_total|^swarmop_leader" | sed 's/^/  metric: /'
 }

@@ -1,7 +1,9 @@
 #include "estate_harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <sstream>
@@ -61,6 +63,10 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::millisecond
   return condition();
 }
 
+EstateHarness::~EstateHarness() {
+  if (!manifests_dir_.empty()) Shell("rm -rf " + Quote(manifests_dir_));
+}
+
 void EstateHarness::Log(const std::string& line) { std::cout << "[estate] " << line << std::endl; }
 
 StatusOr<std::unique_ptr<EstateHarness>> EstateHarness::Start() {
@@ -71,7 +77,9 @@ StatusOr<std::unique_ptr<EstateHarness>> EstateHarness::Start() {
   Log("3-node bed up in " + std::to_string(harness->bed_->up_seconds()) + " s");
   SWARMOP_RETURN_IF_ERROR(harness->LoadImages());
   SWARMOP_RETURN_IF_ERROR(harness->CreateSecrets());
+  SWARMOP_RETURN_IF_ERROR(harness->CreateOperatorNetwork());
   SWARMOP_RETURN_IF_ERROR(harness->Apply());
+  SWARMOP_RETURN_IF_ERROR(harness->DeployOperator());
   return harness;
 }
 
@@ -83,8 +91,8 @@ Status EstateHarness::LoadImages() {
   std::string hosts;
   for (const auto& [site, node] : bed_->sites()) hosts += " " + Quote(DockerHost(site));
   auto start = SteadyClock::now();
-  CommandResult loaded = Shell(std::string(SWARMOP_SOURCE_DIR) + "/images/load.sh --dir " +
-                               Quote(SWARMOP_IMAGES_DIR) + hosts);
+  CommandResult loaded =
+      Shell(std::string(SWARMOP_SOURCE_DIR) + "/images/load.sh --dir " + Quote(SWARMOP_IMAGES_DIR) + hosts);
   if (loaded.exit_code != 0) {
     return UnavailableError("images/load.sh failed (build the images first: make images):\n" + loaded.output);
   }
@@ -95,18 +103,42 @@ Status EstateHarness::LoadImages() {
 
 Status EstateHarness::CreateSecrets() {
   // Random values, made on the spot: the test never needs to know them.
-  for (const char* name : {"users-db-password", "identity-secret-key"}) {
+  for (const char* name : {"users-db-password", "identity-secret-key", "swarmop-api-token"}) {
     CommandResult made = Shell("head -c 24 /dev/urandom | base64 | tr -d '/+=\\n' | " + Docker("cloud") +
                                " secret create " + name + " -");
-    if (made.exit_code != 0) return InternalError(std::string("docker secret create ") + name + ": " + made.output);
+    if (made.exit_code != 0)
+      return InternalError(std::string("docker secret create ") + name + ": " + made.output);
   }
   return Status::Ok();
 }
 
+// swarmop-ops, which the stack file takes as external and the prometheus spec attaches to. Unencrypted: the
+// test bed's kernel carries no IPsec between nodes (tests/testbed/README.md).
+Status EstateHarness::CreateOperatorNetwork() {
+  CommandResult made = Shell(Docker("cloud") + " network create -d overlay --attachable swarmop-ops");
+  if (made.exit_code != 0) return InternalError("docker network create swarmop-ops: " + made.output);
+  return Status::Ok();
+}
+
+// manifests/demo with the prometheus spec's docker socket pointed at this bed's cloud engine.
+StatusOr<std::string> EstateHarness::ManifestsForThisBed() {
+  std::string dir = manifests_dir_ = "/tmp/swarmop-estate-manifests." + std::to_string(::getpid());
+  std::string socket = DockerHost("cloud").substr(std::string("unix://").size());
+  CommandResult copied =
+      Shell("rm -rf " + Quote(dir) + " && cp -r " +
+            Quote(std::string(SWARMOP_SOURCE_DIR) + "/manifests/demo") + " " + Quote(dir) + " && sed -i " +
+            Quote("s|swarmop.io/docker-socket: .*|swarmop.io/docker-socket: " + socket + "|") + " " +
+            Quote(dir + "/prometheus.yaml"));
+  if (copied.exit_code != 0) return InternalError("copying manifests/demo: " + copied.output);
+  return dir;
+}
+
 Status EstateHarness::Apply() {
+  auto manifests = ManifestsForThisBed();
+  if (!manifests.ok()) return manifests.status();
   auto start = SteadyClock::now();
   std::string command = "DOCKER_HOST=" + Quote(DockerHost("cloud")) + " " + SWARMOP_BINARY + " apply -f " +
-                        Quote(std::string(SWARMOP_SOURCE_DIR) + "/manifests/demo") + " --wait --timeout 6m";
+                        Quote(*manifests) + " --wait --timeout 6m";
   Log(command);
   CommandResult applied = Shell(command);
   std::cout << applied.output;
@@ -152,7 +184,8 @@ HttpAnswer EstateHarness::Api(const std::string& site, const std::string& method
   return answer;
 }
 
-StatusOr<std::string> EstateHarness::CreateAccount(const std::string& site, const std::string& username) const {
+StatusOr<std::string> EstateHarness::CreateAccount(const std::string& site,
+                                                   const std::string& username) const {
   HttpAnswer answer = Api(site, "POST", "/accounts", "{\"username\": \"" + username + "\"}");
   std::string id = JsonString(answer.body, "id");
   if (answer.status != 201 || id.empty()) {
@@ -171,6 +204,33 @@ std::string EstateHarness::ContainerOf(const std::string& site, const std::strin
   return found.exit_code == 0 ? Trim(first) : "";
 }
 
+StatusOr<std::string> EstateHarness::Exec(const std::string& site, const std::string& service,
+                                          const std::string& command) const {
+  std::string container = ContainerOf(site, service);
+  if (container.empty()) return UnavailableError("no running container of " + service + " at " + site);
+  CommandResult result = Shell(Docker(site) + " exec " + container + " " + command);
+  if (result.exit_code != 0) return UnavailableError(service + ": " + command + ": " + result.output);
+  return result.output;
+}
+
+Status EstateHarness::DeployOperator() {
+  std::string socket = DockerHost("cloud").substr(std::string("unix://").size());
+  CommandResult deployed =
+      Shell("DOCKER_HOST=" + Quote(DockerHost("cloud")) +
+            " SWARMOP_IMAGE=local/swarmop:dev SWARMOP_DOCKER_SOCKET=" + Quote(socket) + " " + kDocker +
+            " stack deploy --resolve-image never -c " +
+            Quote(std::string(SWARMOP_SOURCE_DIR) + "/manifests/swarmop-stack.yaml") + " swarmop");
+  if (deployed.exit_code != 0) return InternalError("docker stack deploy swarmop: " + deployed.output);
+  if (!Eventually([&] { return !ContainerOf("cloud", kOperatorService).empty(); },
+                  std::chrono::seconds(60))) {
+    CommandResult ps = Shell(Docker("cloud") + " service ps --no-trunc " + kOperatorService);
+    return UnavailableError("swarmop's own service never ran:\n" + ps.output);
+  }
+  Log("swarmop runs as the Swarm service " + std::string(kOperatorService) +
+      " (manifests/swarmop-stack.yaml)");
+  return Status::Ok();
+}
+
 StatusOr<std::string> EstateHarness::Sql(const std::string& site, const std::string& service,
                                          const std::string& sql) const {
   std::string container = ContainerOf(site, service);
@@ -182,7 +242,7 @@ StatusOr<std::string> EstateHarness::Sql(const std::string& site, const std::str
 }
 
 StatusOr<std::set<std::string>> EstateHarness::AccountIds(const std::string& site, const std::string& service,
-                                                         const std::string& written_at) const {
+                                                          const std::string& written_at) const {
   std::string sql = "SELECT id FROM accounts_account";
   if (!written_at.empty()) sql += " WHERE site = '" + written_at + "'";
   auto rows = Sql(site, service, sql);

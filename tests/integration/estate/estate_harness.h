@@ -37,6 +37,7 @@ class EstateHarness {
   // Starts the bed, loads the images into every node, creates the estate's secrets and runs
   // `swarmop apply -f manifests/demo --wait`. Fails (never skips) when any step fails.
   static StatusOr<std::unique_ptr<EstateHarness>> Start();
+  ~EstateHarness();
 
   sites_it::TestBed& bed() { return *bed_; }
   std::string DockerHost(const std::string& site) const { return bed_->DockerHost(site); }
@@ -49,12 +50,21 @@ class EstateHarness {
   StatusOr<std::string> CreateAccount(const std::string& site, const std::string& username) const;
 
   // psql -tA on the running container of Swarm service `service`, on the node of `site`.
-  StatusOr<std::string> Sql(const std::string& site, const std::string& service, const std::string& sql) const;
+  StatusOr<std::string> Sql(const std::string& site, const std::string& service,
+                            const std::string& sql) const;
   // Ids of accounts in `service`'s database written at `written_at` (every site when empty).
   StatusOr<std::set<std::string>> AccountIds(const std::string& site, const std::string& service,
-                                              const std::string& written_at = "") const;
+                                             const std::string& written_at = "") const;
   // The running container of Swarm service `service` on the node of `site`; empty when none runs.
   std::string ContainerOf(const std::string& site, const std::string& service) const;
+  // `docker exec` in that container; the command's output, or an error with it.
+  StatusOr<std::string> Exec(const std::string& site, const std::string& service,
+                             const std::string& command) const;
+
+  // Deploys swarmop itself the way users run it: manifests/swarmop-stack.yaml (image local/swarmop:dev from
+  // images/build.sh), on the cloud manager, with its token secret. Waits until its task runs.
+  Status DeployOperator();
+  static constexpr const char* kOperatorService = "swarmop_swarmop";
 
   // The test's own log lines ("[estate] ...").
   static void Log(const std::string& line);
@@ -63,10 +73,13 @@ class EstateHarness {
   EstateHarness() = default;
   Status LoadImages();
   Status CreateSecrets();
+  Status CreateOperatorNetwork();
+  StatusOr<std::string> ManifestsForThisBed();
   Status Apply();
   std::string Docker(const std::string& site) const;
 
   std::unique_ptr<sites_it::TestBed> bed_;
+  std::string manifests_dir_;  // the copy of manifests/demo applied to this bed
   double apply_seconds_ = 0;
 };
 

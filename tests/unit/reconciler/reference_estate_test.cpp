@@ -46,7 +46,7 @@ TEST(ReferenceEstate, ConvergesOnTheFakeAndTheSecondApplyWritesNothing) {
   }
   for (const auto& name : secrets) fake.AddSecret(name);
   engine::NetworkSpec ops;
-  ops.name = "swarmop-ops";  // the prometheus Service joins it; manifests/swarmop-stack.yaml creates it
+  ops.name = "swarmop-ops";  // the prometheus Service joins it; made before the stack (swarmop-stack.yaml)
   fake.AddNetwork(ops);
   Plan plan = PlanOf(fake, desired);
   EXPECT_GT(plan.operations.size(), 5u) << ToString(plan);
@@ -81,6 +81,9 @@ TEST(ReferenceEstate, WithTheProfilesTheGatewayIsCompleteAndTheSecondApplyWrites
   for (const auto& s : rendered->services) {
     for (const auto& ref : s.spec.task_template.container_spec.secrets) fake.AddSecret(ref.secret_name);
   }
+  engine::NetworkSpec ops;
+  ops.name = "swarmop-ops";  // the prometheus Service joins it
+  fake.AddNetwork(ops);
   auto first = PlanEstate(fake, desired, options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_THAT(ToString(first->plan), ::testing::HasSubstr("create config gateway-kong.yml-"));
