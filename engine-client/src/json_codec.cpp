@@ -1,5 +1,7 @@
 #include "json_codec.h"
 
+#include "swarmop/base/json_depth.h"
+
 namespace swarmop::engine {
 namespace {
 
@@ -9,6 +11,11 @@ const Json& Null() {
 }
 
 }  // namespace
+
+Json ParseEngineJson(std::string_view text) {
+  if (JsonNestsDeeperThan(text)) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
 
 const Json& GetObject(const Json& object, const char* key) {
   if (!object.is_object()) return Null();

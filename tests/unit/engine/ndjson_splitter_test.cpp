@@ -36,5 +36,21 @@ TEST(NdjsonSplitter, ResetForgetsAPartialLineAfterADrop) {
   EXPECT_THAT(splitter.Feed("{\"a\":1}\n"), ElementsAre("{\"a\":1}"));
 }
 
+TEST(NdjsonSplitter, ALineLongerThanTheLimitIsDroppedAndTheNextOneComesOut) {
+  NdjsonSplitter splitter(8);
+  EXPECT_THAT(splitter.Feed("{\"a\":1}\n0123"), ElementsAre("{\"a\":1}"));
+  EXPECT_THAT(splitter.Feed("456789"), IsEmpty());
+  EXPECT_EQ(splitter.pending(), 0u) << "the long line is not kept";
+  EXPECT_THAT(splitter.Feed(std::string(100000, 'x')), IsEmpty());
+  EXPECT_EQ(splitter.pending(), 0u);
+  EXPECT_THAT(splitter.Feed("tail\n{\"b\":2}\n"), ElementsAre("{\"b\":2}"));
+  EXPECT_EQ(splitter.dropped(), 1u);
+}
+
+TEST(NdjsonSplitter, ALineOfExactlyTheLimitIsKept) {
+  NdjsonSplitter splitter(8);
+  EXPECT_THAT(splitter.Feed("12345678\n"), ElementsAre("12345678"));
+}
+
 }  // namespace
 }  // namespace swarmop::engine
