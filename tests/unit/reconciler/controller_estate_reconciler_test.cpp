@@ -183,6 +183,27 @@ TEST_F(EstateReconcilerTest, AnUnlabelledHostileConfigOnlyTurnsPruningOff) {
   EXPECT_EQ(counting.Count("remove service"), 0u);
 }
 
+TEST_F(EstateReconcilerTest, AServiceWhoseSecretIsMissingWritesNothingAndIsDegradedUntilItExists) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2) + "  secrets: [api-key]\n");
+  counting.Reset();
+  auto result = Reconcile(kApi);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  for (const std::string& write : counting.WriteLog())
+    EXPECT_THAT(write, HasSubstr("config")) << "status only";
+  EXPECT_FALSE(fake.FindService("api-douala").has_value());
+  auto degraded = status.Get(kApi);
+  ASSERT_TRUE(degraded.has_value());
+  EXPECT_EQ(degraded->Headline().type, kConditionDegraded);
+  EXPECT_EQ(degraded->Headline().reason, "MissingReference");
+  EXPECT_THAT(degraded->Headline().message,
+              HasSubstr("secret api-key does not exist, so the swarm would refuse the services that use it: "
+                        "Service/api (api-douala)"));
+
+  fake.AddSecret("api-key");
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_TRUE(fake.FindService("api-douala").has_value());
+}
+
 TEST_F(EstateReconcilerTest, ASiteKeyNeverTouchesTheServicesOfAnInvalidSpecAtThatSite) {
   StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
   ConvergeAll();
