@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -81,6 +82,57 @@ struct LimitExceeded {
 };
 
 std::string Bytes(size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included).
+size_t Utf8SequenceLength(const std::string& text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// YAML is Unicode text; a manifest that is not valid UTF-8 would later fail every JSON dump of its values
+// (nlohmann throws on invalid UTF-8: it crashed the operator). The first invalid byte, or nullopt.
+std::optional<Diagnostic> InvalidUtf8(const std::string& file, const std::string& text) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
+      return Diagnostic{
+          file, line, column, "", "", "", std::string("invalid YAML: byte ") + hex + " is not valid UTF-8"};
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
 
 // Builds JSON straight from yaml-cpp's parse events (no YAML::Node graph: faster, and it lets us guard
 // against yaml-cpp 0.7 looping for ever on some malformed input, e.g. a lone ",").
@@ -254,6 +306,10 @@ YamlParseResult ParseYaml(const std::string& file, const std::string& content, c
                              "the input of " + Bytes(size) + " exceeds the limit of " +
                                  Bytes(limits.max_input_bytes) +
                                  " (500 KiB, the most a Swarm config holds)"});
+    return result;
+  }
+  if (std::optional<Diagnostic> invalid = InvalidUtf8(file, content)) {
+    result.errors.push_back(std::move(*invalid));
     return result;
   }
   std::istringstream input(content);

@@ -148,6 +148,19 @@ TEST(ParseLimits, ALongStringUnderAPatternIsAnErrorNotAStackOverflow) {
   EXPECT_LT(all.size(), 4000u);  // the megabytes are not repeated into the messages
 }
 
+// fuzz/manifest_fuzzer's first crash (crash-b44552bf...): the reference Sites with one byte changed to 0x87.
+TEST(ParseLimits, AManifestThatIsNotUtf8IsAnErrorNotACrash) {
+  const std::string yaml =
+      "apiVersion: swarmop.io/v1alpha1\nkind: Site\nmetadata: {name: cloud}\n"
+      "spec: {role: cloud, nodeSelector: {site: cloud}}\n---\napiVersion: swarmop.io/v1alpha1\nkind: Site\n"
+      "metadata: {name: douala}\nspec: {role: edge, nodeSelector: {site: doua\x87"
+      "a}}\n";
+  LoadResult r = LoadSpecs({{"f.yaml", yaml}});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].ToString(), "f.yaml:9:45: invalid YAML: byte 0x87 is not valid UTF-8");
+  EXPECT_EQ(ParseConfigSpec("c", yaml).errors.size(), 1u);
+}
+
 TEST(ParseLimits, ReadSourcesDoesNotReadABigFileWhole) {
   std::string path = ::testing::TempDir() + "/big-manifest.yaml";
   {
