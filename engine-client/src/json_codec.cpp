@@ -31,7 +31,11 @@ std::string GetString(const Json& object, const char* key) {
 int64_t GetInt(const Json& object, const char* key) {
   const Json& value = GetObject(object, key);
   if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_number()) return static_cast<int64_t>(value.get<double>());
+  if (value.is_number()) {
+    // A float out of int64's range (or NaN) reads as 0: casting it would be undefined behaviour.
+    const double d = value.get<double>();
+    return d > -9.2e18 && d < 9.2e18 ? static_cast<int64_t>(d) : 0;
+  }
   return 0;
 }
 
