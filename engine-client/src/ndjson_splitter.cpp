@@ -21,7 +21,7 @@ std::vector<std::string> NdjsonSplitter::Feed(std::string_view bytes) {
     }
     std::string_view line(buffer_);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) lines.emplace_back(line);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(line);
     buffer_.clear();
   }
   return lines;

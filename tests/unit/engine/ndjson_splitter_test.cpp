@@ -47,6 +47,12 @@ TEST(NdjsonSplitter, ALineLongerThanTheLimitIsDroppedAndTheNextOneComesOut) {
   EXPECT_EQ(splitter.dropped(), 1u);
 }
 
+// Found by fuzz/ndjson_fuzzer: "\r\r\n" came out as a line "\r" (only one trailing '\r' is dropped).
+TEST(NdjsonSplitter, ALineOfCarriageReturnsIsBlank) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed("\r\r\n \r\t\r\n{}\n"), ElementsAre("{}"));
+}
+
 TEST(NdjsonSplitter, ALineOfExactlyTheLimitIsKept) {
   NdjsonSplitter splitter(8);
   EXPECT_THAT(splitter.Feed("12345678\n"), ElementsAre("12345678"));
