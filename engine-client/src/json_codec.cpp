@@ -1,5 +1,7 @@
 #include "json_codec.h"
 
+#include <limits>
+
 #include "swarmop/base/json_depth.h"
 
 namespace swarmop::engine {
@@ -263,7 +265,12 @@ Event DecodeEvent(const Json& json) {
   event.actor.id = GetString(actor, "ID");
   event.actor.attributes = GetStringMap(actor, "Attributes");
   event.time_nano = GetInt(json, "timeNano");
-  if (event.time_nano == 0) event.time_nano = GetInt(json, "time") * 1000000000;
+  if (event.time_nano == 0) {
+    // Seconds past year 2262 do not fit in int64 nanoseconds: such a time reads as 0 (unknown), not overflow.
+    const int64_t seconds = GetInt(json, "time");
+    constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1000000000;
+    event.time_nano = seconds > -kMaxSeconds && seconds < kMaxSeconds ? seconds * 1000000000 : 0;
+  }
   return event;
 }
 

@@ -18,5 +18,16 @@ TEST(JsonCodec, AFloatOutOfRangeReadsAsZeroInsteadOfOverflowing) {
   EXPECT_EQ(service.spec.name, "a");
 }
 
+// Found by fuzz/engine_json_fuzzer (crash-1eaac033...): an event with a huge "time" and no "timeNano" made
+// time * 1e9 overflow int64 (UBSan: signed integer overflow: 96087187856979903 * 1000000000).
+TEST(JsonCodec, AnEventTimePastInt64NanosecondsReadsAsUnknown) {
+  EXPECT_EQ(DecodeEvent(Json::parse(R"({"Type":"service","time":96087187856979903})")).time_nano, 0);
+  EXPECT_EQ(DecodeEvent(Json::parse(R"({"Type":"service","time":-96087187856979903})")).time_nano, 0);
+  EXPECT_EQ(DecodeEvent(Json::parse(R"({"Type":"service","time":1796087187})")).time_nano,
+            1796087187000000000);
+  EXPECT_EQ(DecodeEvent(Json::parse(R"({"time":1,"timeNano":1796087187856979903})")).time_nano,
+            1796087187856979903);
+}
+
 }  // namespace
 }  // namespace swarmop::engine
