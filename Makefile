@@ -17,10 +17,13 @@ TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux pos
 # libFuzzer: clang 14 and its runtime libraries (make fuzz).
 FUZZ_PKGS := clang libclang-rt-14-dev
 
-# The unit tier under AddressSanitizer + UBSan (build-asan/), the fuzzers (build-fuzz/, FUZZ_SECONDS each).
+# `make test` (= CI) also runs the unit tier under AddressSanitizer + UBSan (build-asan/) and each fuzzer for
+# FUZZ_SECONDS. Skipping either takes an explicit SKIP_SANITIZERS=1 / SKIP_FUZZ=1.
 ASAN_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
+SKIP_SANITIZERS ?= 0
+SKIP_FUZZ ?= 0
 SANITIZE ?= 0
 
 .PHONY: all deps build test unit test-asan fuzz demo bench format lint clean
@@ -37,9 +40,20 @@ $(BUILD_DIR)/Makefile: CMakeLists.txt | deps
 build: deps $(BUILD_DIR)/Makefile
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Unit tier, then the integration tier against a private swarm the test bed starts and tears down.
+# Unit tier, then the integration tier against a private swarm the test bed starts and tears down; then the
+# unit tier again under ASan+UBSan, then every fuzzer for FUZZ_SECONDS (unless SKIP_SANITIZERS / SKIP_FUZZ).
 test: build
 	tests/run-tests.sh $(BUILD_DIR)
+ifneq ($(SKIP_SANITIZERS),1)
+	$(MAKE) --no-print-directory test-asan
+else
+	@echo "test: SKIP_SANITIZERS=1: the unit tier under ASan+UBSan was NOT run"
+endif
+ifneq ($(SKIP_FUZZ),1)
+	$(MAKE) --no-print-directory fuzz
+else
+	@echo "test: SKIP_FUZZ=1: the fuzzers were NOT run"
+endif
 
 ifeq ($(SANITIZE),1)
 unit: test-asan
