@@ -48,6 +48,14 @@ void RunApply(const ApplyArgs& args) {
     if (!planned.ok()) FailOnEngineError(planned.status(), "reading the stored specs");
     plan = std::move(planned).value();
   } else {
+    // Every reference the writes need is checked before the first one (storing the specs included): a
+    // missing secret must not leave half an estate behind.
+    auto planned = store.PlanApply(files, load);
+    if (!planned.ok()) FailOnEngineError(planned.status(), "reading the stored specs");
+    if (planned->ok() && CheckReferencesBeforeWriting(*engine, planned->merged) > 0) {
+      std::cerr << "nothing stored, nothing changed\n";
+      throw CommandExit{kExitFailed};
+    }
     auto applied = store.Apply(files, load);
     if (!applied.ok()) FailOnEngineError(applied.status(), "storing the specs");
     plan = std::move(applied->plan);

@@ -12,6 +12,7 @@
 #include "cli_support.h"
 #include "render_options.h"
 #include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/missing_references.h"
 #include "swarmop/reconciler/site_engines.h"
 
 namespace swarmop::cli {
@@ -143,33 +144,11 @@ class ProgressPrinter {
   std::map<std::string, std::string> last_;
 };
 
-// Secrets the services swarmop is about to create or update reference but the swarm does not have. The
-// engine refuses such a service, so each missing secret gets one error that names it and who needs it.
-// swarmop never creates secrets nor reads their values: the user creates them (docker secret create).
-int ReportMissingSecrets(const reconciler::PlanResult& planned) {
-  const std::set<std::string> existing(planned.actual.existing_secrets.begin(),
-                                       planned.actual.existing_secrets.end());
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> needed;  // secret -> owner -> svcs
-  for (const reconciler::Operation& op : planned.plan.operations) {
-    if (op.object != reconciler::ObjectKind::kService || op.op == reconciler::OpKind::kRemove) continue;
-    for (const engine::SecretReference& ref : op.service.task_template.container_spec.secrets) {
-      if (existing.count(ref.secret_name)) continue;
-      std::vector<std::string>& services = needed[ref.secret_name][op.owner.kind + "/" + op.owner.name];
-      if (services.empty() || services.back() != op.name) services.push_back(op.name);
-    }
-  }
-  for (const auto& [secret, owners] : needed) {
-    std::string who;
-    for (const auto& [owner, services] : owners) {
-      std::string list;
-      for (const std::string& service : services) list += (list.empty() ? "" : ", ") + service;
-      who += (who.empty() ? "" : "; ") + owner + " (" + list + ")";
-    }
-    std::cerr << "swarmop: error: secret " << secret << " does not exist, so the swarm will refuse the "
-              << "services that use it: " << who << ". swarmop never creates secrets: docker secret create "
-              << secret << " FILE\n";
-  }
-  return static_cast<int>(needed.size());
+// Prints each missing reference (reconciler::FindMissingReferences) as one error line; returns how many.
+int ReportMissing(const std::vector<reconciler::MissingReference>& missing, const std::string& where = "") {
+  for (const reconciler::MissingReference& m : missing)
+    std::cerr << "swarmop: error: " << where << m.Message() << "\n";
+  return static_cast<int>(missing.size());
 }
 
 int WaitForServices(engine::Engine& engine, const reconciler::PlanResult& planned, const ConvergeArgs& args) {
@@ -245,10 +224,12 @@ std::vector<SitePlanJson> SitePlansAsJson(const crds::DesiredState& desired) {
 int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, const ConvergeArgs& args) {
   reconciler::PlanResult planned = PlanOrFail(engine, desired);
   PrintLeftAlone(planned.plan);
-  const int missing_secrets = ReportMissingSecrets(planned);
-  // (the engine's refusal of a missing secret normally fails the apply too)
-  int code = missing_secrets > 0 ? kExitFailed : kExitOk;
-  if (planned.plan.empty()) {
+  // The engine would refuse a service whose secret, config or network is missing: write nothing then.
+  int code = kExitOk;
+  if (ReportMissing(reconciler::FindMissingReferences(planned)) > 0) {
+    std::cerr << "swarmop: nothing changed on the swarm\n";
+    code = kExitFailed;
+  } else if (planned.plan.empty()) {
     std::cout << "swarm already matches the specs: nothing to change\n";
   } else {
     reconciler::ApplyReport report = ApplyPrintingEachOperation(engine, planned.plan);
@@ -263,12 +244,31 @@ int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, co
   return code != kExitOk ? code : sites;
 }
 
+int CheckReferencesBeforeWriting(engine::Engine& engine, const crds::DesiredState& desired) {
+  int missing = ReportMissing(reconciler::FindMissingReferences(PlanWithWarnings(engine, desired)));
+  for (const SiteSwarm& swarm : ConnectSites(desired)) {
+    if (!swarm.engine) continue;  // reported when the sites are converged
+    reconciler::PlanEstateOptions options;
+    options.render = SwarmopRenderOptions();
+    options.observe_replications = true;
+    options.target_site = swarm.site;
+    auto found = reconciler::CheckReferences(*swarm.engine, desired, options);
+    if (found.ok()) missing += ReportMissing(*found, "site " + swarm.site + ": ");
+  }
+  return missing;
+}
+
 int ConvergeSites(const crds::DesiredState& desired, const ConvergeArgs& args) {
   int code = kExitOk;
   for (const SiteSwarm& swarm : ConnectSites(desired)) {
     std::cout << "site " << swarm.site << " (" << swarm.address << "):\n";
     std::optional<reconciler::PlanResult> planned = PlanSite(swarm, desired);
     if (!planned) {
+      code = kExitFailed;
+      continue;
+    }
+    if (ReportMissing(reconciler::FindMissingReferences(*planned), "site " + swarm.site + ": ") > 0) {
+      std::cerr << "swarmop: site " << swarm.site << ": nothing changed\n";
       code = kExitFailed;
       continue;
     }

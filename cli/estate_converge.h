@@ -29,6 +29,12 @@ int ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired, co
 // Swarm secrets under /run/secrets, or $SWARMOP_TLS_DIR/<site>/{ca,cert,key}.pem when that is set.
 int ConvergeSites(const crds::DesiredState& desired, const ConvergeArgs& args);
 
+// Before the first write of `apply` (even before its specs are stored): plans `desired` on the local swarm
+// and on every reachable separate-swarm Site and prints one error per secret, `from:` config or extra
+// network that the writes would need and the swarm lacks (reconciler::FindMissingReferences), naming its
+// users. Returns how many are missing; exits 2 on engine errors of the local swarm.
+int CheckReferencesBeforeWriting(engine::Engine& engine, const crds::DesiredState& desired);
+
 // Prints what ConvergeEstate would do. Returns true when a plan has operations or a site is unreachable.
 bool PrintEstatePlan(engine::Engine& engine, const crds::DesiredState& desired);
 

@@ -26,12 +26,19 @@ std::string StringMember(const json& doc, const char* a, const char* b = nullptr
   return v.is_string() ? v.get<std::string>() : "";
 }
 
+// A kind or name as shown in every diagnostic of its document: a hostile one can be megabytes long.
+std::string Shown(std::string text) {
+  constexpr size_t kMax = 64;
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
+}
+
 class DocumentLoader {
  public:
   DocumentLoader(const std::string& file, JsonDocument& doc, const LoadOptions& options, LoadResult& result)
       : file_(file), doc_(doc), options_(options), result_(result) {
-    kind_name_ = StringMember(doc.value, "kind");
-    name_ = StringMember(doc.value, "metadata", "name");
+    kind_name_ = Shown(StringMember(doc.value, "kind"));
+    name_ = Shown(StringMember(doc.value, "metadata", "name"));
   }
 
   void Load() {
@@ -65,7 +72,7 @@ class DocumentLoader {
     if (!v.contains("kind")) {
       Error("kind", true, "required field is missing (one of Site, Service, Replication)");
     } else if (!kind) {
-      Error("kind", false, v["kind"].dump() + " is not one of Site, Service, Replication");
+      Error("kind", false, Shown(v["kind"].dump()) + " is not one of Site, Service, Replication");
     }
     return ok ? kind : std::nullopt;
   }
@@ -156,7 +163,8 @@ void SortDiagnostics(std::vector<Diagnostic>& errors) {
 void ParseRange(const std::vector<SourceFile>& files, size_t begin, size_t end, const LoadOptions& options,
                 LoadResult& result) {
   for (size_t i = begin; i < end; ++i) {
-    internal::YamlParseResult parsed = internal::ParseYaml(files[i].path, files[i].content);
+    internal::YamlParseResult parsed =
+        internal::ParseYaml(files[i].path, files[i].content, options.limits, files[i].original_size);
     for (Diagnostic& d : parsed.errors) result.errors.push_back(std::move(d));
     for (JsonDocument& doc : parsed.documents) DocumentLoader(files[i].path, doc, options, result).Load();
   }
@@ -204,7 +212,7 @@ LoadResult ParseSpecs(const std::vector<SourceFile>& files, const LoadOptions& o
 LoadResult ParseConfigSpec(std::string_view config_name, std::string content, const LoadOptions& options) {
   SourceFile source = ConfigSource(config_name, std::move(content));
   LoadResult result;
-  internal::YamlParseResult parsed = internal::ParseYaml(source.path, source.content);
+  internal::YamlParseResult parsed = internal::ParseYaml(source.path, source.content, options.limits);
   result.errors = std::move(parsed.errors);
   if (result.errors.empty() && parsed.documents.size() != 1) {
     Position at = parsed.documents.empty() ? Position{1, 1} : parsed.documents[1].positions[""];

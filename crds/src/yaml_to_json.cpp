@@ -1,15 +1,19 @@
 #include "yaml_to_json.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
 
 #include "field_path.h"
+#include "swarmop/crds/limits.h"
 
 namespace swarmop::crds::internal {
 namespace {
@@ -70,25 +74,101 @@ std::optional<double> FloatText(const std::string& t) {
 
 bool IsStringTag(const std::string& tag) { return tag == "!" || tag == "tag:yaml.org,2002:str"; }
 
+// Thrown by the builder (from inside yaml-cpp's parse) when a ParseLimits limit is passed: it stops the parse
+// at once, before the node that passes the limit is built.
+struct LimitExceeded {
+  YAML::Mark mark;
+  std::string message;
+};
+
+std::string Bytes(size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included).
+size_t Utf8SequenceLength(const std::string& text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// YAML is Unicode text; a manifest that is not valid UTF-8 would later fail every JSON dump of its values
+// (nlohmann throws on invalid UTF-8: it crashed the operator). The first invalid byte, or nullopt.
+std::optional<Diagnostic> InvalidUtf8(const std::string& file, const std::string& text) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
+      return Diagnostic{
+          file, line, column, "", "", "", std::string("invalid YAML: byte ") + hex + " is not valid UTF-8"};
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
 // Builds JSON straight from yaml-cpp's parse events (no YAML::Node graph: faster, and it lets us guard
 // against yaml-cpp 0.7 looping for ever on some malformed input, e.g. a lone ",").
 class JsonBuilder : public YAML::EventHandler {
  public:
-  JsonBuilder(const std::string& file, JsonDocument& doc) : file_(file), doc_(doc) {}
+  // `nodes`: the count of the whole source so far (documents share it).
+  JsonBuilder(const std::string& file, JsonDocument& doc, const ParseLimits& limits, size_t& nodes)
+      : file_(file), doc_(doc), limits_(limits), nodes_(nodes) {}
 
   bool HasRoot() const { return has_root_; }
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Complete(nullptr, mark, anchor, {}); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    AddNodes(1, mark);
+    Complete(nullptr, mark, anchor, {}, 1);
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
-    Complete(it == anchors_.end() ? json(nullptr) : it->second, mark, 0, {});
+    if (it == anchors_.end()) {
+      AddNodes(1, mark);
+      Complete(nullptr, mark, 0, {}, 1);
+      return;
+    }
+    AddNodes(it->second.nodes, mark);  // before the copy: a billion laughs stops here
+    Complete(it->second.value, mark, 0, {}, it->second.nodes);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (value.size() > limits_.max_scalar_bytes) {
+      throw LimitExceeded{mark, "a scalar of " + Bytes(value.size()) + " exceeds the limit of " +
+                                    Bytes(limits_.max_scalar_bytes)};
+    }
+    AddNodes(1, mark);
     json v = IsStringTag(tag) ? json(value) : PlainScalarToJson(value);
-    Complete(std::move(v), mark, anchor, value);
+    Complete(std::move(v), mark, anchor, value, 1);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -108,9 +188,26 @@ class JsonBuilder : public YAML::EventHandler {
     YAML::Mark start;
     YAML::anchor_t anchor = 0;
     bool expecting_key = true;  // maps only
-    std::optional<std::string> key;
-    Position key_position;
+    std::optional<std::string> key{};
+    Position key_position{};
+    size_t nodes_before = 0;  // nodes_ when this container opened (itself excluded)
   };
+
+  struct Anchored {
+    json value;
+    size_t nodes = 1;  // nodes in `value`: what each alias of it adds
+  };
+
+  // Counts nodes as produced (an alias adds every node it copies) and stops past the limit.
+  void AddNodes(size_t n, const YAML::Mark& mark) {
+    nodes_ += n;
+    if (nodes_ > limits_.max_nodes) {
+      throw LimitExceeded{mark, "the input expands to more than " + std::to_string(limits_.max_nodes) +
+                                    " nodes (each alias counts every node it repeats): exceeds the limit "
+                                    "of " +
+                                    std::to_string(limits_.max_nodes) + " nodes per source"};
+    }
+  }
 
   // Where a node that starts now will live.
   FieldPath ChildPath() const {
@@ -121,20 +218,27 @@ class JsonBuilder : public YAML::EventHandler {
   }
 
   void Open(json container, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (stack_.size() >= limits_.max_depth) {
+      throw LimitExceeded{mark, "nesting depth " + std::to_string(stack_.size() + 1) +
+                                    " exceeds the limit of " + std::to_string(limits_.max_depth) +
+                                    " levels of mappings and sequences"};
+    }
+    AddNodes(1, mark);
     if (stack_.empty()) doc_.positions[""] = ToPosition(mark);  // the document starts at its root node
     stack_.push_back({std::move(container), ChildPath(), mark, anchor});
+    stack_.back().nodes_before = nodes_ - 1;
   }
 
   void Close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    Complete(std::move(frame.value), frame.start, frame.anchor, {});
+    Complete(std::move(frame.value), frame.start, frame.anchor, {}, nodes_ - frame.nodes_before);
   }
 
   // A whole node is known: attach it to its parent (or make it the document).
-  void Complete(json value, const YAML::Mark& mark, YAML::anchor_t anchor,
-                std::optional<std::string> scalar) {
-    if (anchor != 0) anchors_[anchor] = value;
+  void Complete(json value, const YAML::Mark& mark, YAML::anchor_t anchor, std::optional<std::string> scalar,
+                size_t nodes) {
+    if (anchor != 0) anchors_[anchor] = {value, nodes};
     if (stack_.empty()) {
       if (!doc_.positions.count("")) doc_.positions[""] = ToPosition(mark);
       has_root_ = !value.is_null();
@@ -176,8 +280,10 @@ class JsonBuilder : public YAML::EventHandler {
 
   const std::string& file_;
   JsonDocument& doc_;
+  const ParseLimits& limits_;
   std::vector<Frame> stack_;
-  std::map<YAML::anchor_t, json> anchors_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  size_t& nodes_;
   bool has_root_ = false;
 };
 
@@ -191,9 +297,23 @@ json PlainScalarToJson(const std::string& text) {
   return text;
 }
 
-YamlParseResult ParseYaml(const std::string& file, const std::string& content) {
+YamlParseResult ParseYaml(const std::string& file, const std::string& content, const ParseLimits& limits,
+                          size_t original_size) {
   YamlParseResult result;
+  const size_t size = std::max(original_size, content.size());
+  if (size > limits.max_input_bytes) {
+    result.errors.push_back({file, 1, 1, "", "", "",
+                             "the input of " + Bytes(size) + " exceeds the limit of " +
+                                 Bytes(limits.max_input_bytes) +
+                                 " (500 KiB, the most a Swarm config holds)"});
+    return result;
+  }
+  if (std::optional<Diagnostic> invalid = InvalidUtf8(file, content)) {
+    result.errors.push_back(std::move(*invalid));
+    return result;
+  }
   std::istringstream input(content);
+  size_t nodes = 0;
   try {
     YAML::Parser parser(input);
     // Every real document consumes input; more documents than characters means the parser is stuck.
@@ -204,10 +324,27 @@ YamlParseResult ParseYaml(const std::string& file, const std::string& content) {
         break;
       }
       JsonDocument doc;
-      JsonBuilder builder(file, doc);
+      JsonBuilder builder(file, doc, limits, nodes);
       if (!parser.HandleNextDocument(builder)) break;
-      if (builder.HasRoot()) result.documents.push_back(std::move(doc));
+      if (!builder.HasRoot()) continue;
+      if (result.documents.size() == limits.max_documents) {
+        Position at = doc.positions[""];
+        result.errors.push_back({file, at.line, at.column, "", "", "",
+                                 "document " + std::to_string(limits.max_documents + 1) +
+                                     " exceeds the limit of " + std::to_string(limits.max_documents) +
+                                     " documents per source"});
+        break;
+      }
+      result.documents.push_back(std::move(doc));
     }
+  } catch (const LimitExceeded& e) {
+    Position at = ToPosition(e.mark);
+    result.errors.push_back({file, at.line, at.column, "", "", "", e.message});
+  } catch (const YAML::DeepRecursion& e) {
+    Position at = ToPosition(e.mark);
+    result.errors.push_back({file, at.line, at.column, "", "", "",
+                             "nesting depth exceeds the limit of " + std::to_string(limits.max_depth) +
+                                 " levels of mappings and sequences"});
   } catch (const YAML::Exception& e) {
     Position at = ToPosition(e.mark);
     result.errors.push_back({file, at.line, at.column, "", "", "", "invalid YAML: " + e.msg});

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "swarmop/crds/diagnostic.h"
+#include "swarmop/crds/limits.h"
 #include "swarmop/crds/model.h"
 
 namespace swarmop::crds::internal {
@@ -27,7 +28,10 @@ struct YamlParseResult {
   std::vector<Diagnostic> errors;       // YAML syntax errors (then documents is empty)
 };
 
-YamlParseResult ParseYaml(const std::string& file, const std::string& content);
+// Every ParseLimits limit is checked; the first one passed ends the parse with one error (and no documents).
+// `original_size`: the size of the source when `content` was cut short while reading it (0: it is whole).
+YamlParseResult ParseYaml(const std::string& file, const std::string& content, const ParseLimits& limits = {},
+                          size_t original_size = 0);
 
 // The JSON type a plain scalar denotes (YAML 1.2 core schema): null, bool, integer, float or string.
 nlohmann::json PlainScalarToJson(const std::string& text);

@@ -7,6 +7,7 @@
 #include "json_codec.h"
 #include "query.h"
 #include "spec_merge.h"
+#include "swarmop/base/json_depth.h"
 
 namespace swarmop::engine {
 
@@ -36,7 +37,7 @@ StatusOr<std::string> NegotiateApiVersion(HttpTransport& transport) {
     StatusOr<HttpResponse> version = transport.RoundTrip({"GET", "/version", ""});
     if (!version.ok()) return version.status();
     SWARMOP_RETURN_IF_ERROR(StatusFromHttp(version->status, version->body, "GET /version"));
-    server = GetString(Json::parse(version->body, nullptr, false), "ApiVersion");
+    server = GetString(ParseEngineJson(version->body), "ApiVersion");
     if (server.empty()) {
       return InternalError("the Docker engine at " + transport.endpoint().ToString() +
                            " reports no API version (set DOCKER_API_VERSION)");
@@ -196,9 +197,10 @@ class EngineImpl : public Engine {
     if (!response.ok()) return response.status();
     SWARMOP_RETURN_IF_ERROR(StatusFromHttp(response->status, response->body, method + " " + target));
     if (!json_reply || response->body.empty()) return Json();
-    Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    Json parsed = ParseEngineJson(response->body);
     if (parsed.is_discarded()) {
-      return InternalError("the Docker engine sent invalid JSON (" + method + " " + target + ")");
+      return InternalError("the Docker engine sent invalid JSON, or JSON nested deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels (" + method + " " + target + ")");
     }
     return parsed;
   }

@@ -1,6 +1,6 @@
 #include "error_mapping.h"
 
-#include <nlohmann/json.hpp>
+#include "json_codec.h"
 
 namespace swarmop::engine {
 namespace {
@@ -12,7 +12,7 @@ bool Contains(const std::string& haystack, const char* needle) {
 }  // namespace
 
 std::string EngineMessage(const std::string& body) {
-  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseEngineJson(body);
   if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
     return parsed["message"].get<std::string>();
   }

@@ -108,7 +108,7 @@ class EventStreamImpl : public EventStream {
   }
 
   void Deliver(const std::string& line) {
-    Json json = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    Json json = ParseEngineJson(line);
     if (!json.is_object()) {
       LOG(WARNING) << "skipping an event line that is not a JSON object: " << line.substr(0, 200);
       return;

@@ -1,5 +1,9 @@
 #include "json_codec.h"
 
+#include <limits>
+
+#include "swarmop/base/json_depth.h"
+
 namespace swarmop::engine {
 namespace {
 
@@ -9,6 +13,11 @@ const Json& Null() {
 }
 
 }  // namespace
+
+Json ParseEngineJson(std::string_view text) {
+  if (JsonNestsDeeperThan(text)) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
 
 const Json& GetObject(const Json& object, const char* key) {
   if (!object.is_object()) return Null();
@@ -24,7 +33,11 @@ std::string GetString(const Json& object, const char* key) {
 int64_t GetInt(const Json& object, const char* key) {
   const Json& value = GetObject(object, key);
   if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_number()) return static_cast<int64_t>(value.get<double>());
+  if (value.is_number()) {
+    // A float out of int64's range (or NaN) reads as 0: casting it would be undefined behaviour.
+    const double d = value.get<double>();
+    return d > -9.2e18 && d < 9.2e18 ? static_cast<int64_t>(d) : 0;
+  }
   return 0;
 }
 
@@ -252,7 +265,12 @@ Event DecodeEvent(const Json& json) {
   event.actor.id = GetString(actor, "ID");
   event.actor.attributes = GetStringMap(actor, "Attributes");
   event.time_nano = GetInt(json, "timeNano");
-  if (event.time_nano == 0) event.time_nano = GetInt(json, "time") * 1000000000;
+  if (event.time_nano == 0) {
+    // Seconds past year 2262 do not fit in int64 nanoseconds: such a time reads as 0 (unknown), not overflow.
+    const int64_t seconds = GetInt(json, "time");
+    constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1000000000;
+    event.time_nano = seconds > -kMaxSeconds && seconds < kMaxSeconds ? seconds * 1000000000 : 0;
+  }
   return event;
 }
 

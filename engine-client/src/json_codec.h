@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "swarmop/engine/config.h"
 #include "swarmop/engine/event.h"
@@ -16,6 +17,11 @@
 namespace swarmop::engine {
 
 using Json = nlohmann::json;
+
+// Parses JSON from the engine (answers, event lines, error bodies); a discarded value when the text is not
+// JSON or nests deeper than kMaxJsonDepth (base/json_depth.h): a tree thousands deep would overflow the stack
+// of whatever copies or dumps it later.
+Json ParseEngineJson(std::string_view text);
 
 // Field readers that never throw.
 std::string GetString(const Json& object, const char* key);

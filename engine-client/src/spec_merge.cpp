@@ -60,7 +60,7 @@ Json MergeOwned(const Json& raw, const Json& typed, const Json& shape) {
 }
 
 Json MergeOverRaw(const std::string& raw_spec, const Json& typed, const Json& shape) {
-  Json raw = raw_spec.empty() ? Json::object() : Json::parse(raw_spec, nullptr, /*allow_exceptions=*/false);
+  Json raw = raw_spec.empty() ? Json::object() : ParseEngineJson(raw_spec);
   if (!raw.is_object()) raw = Json::object();
   return MergeOwned(raw, typed, shape);
 }

@@ -167,6 +167,11 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
   }
   if (metrics_ && !options_.target_site)
     metrics_->SetServiceTasks(request.kind, request.name, KeyTasks(*planned, request));
+  // Nothing is written for a key whose writes the engine would refuse (a missing secret, `from:` config or
+  // network): no half-applied key; it is Degraded until the user creates what is missing.
+  std::vector<MissingReference> missing =
+      FindMissingReferences(KeyPlan(planned->plan, request, context.problems), *planned);
+  if (!missing.empty()) return ReportMissing(context, missing);
   SWARMOP_RETURN_IF_ERROR(EnsureNetworks(context, *planned));
   Plan plan = KeyPlan(planned->plan, request, context.problems);
   if (plan.empty()) return ReportSteady(context, *planned);
@@ -188,6 +193,20 @@ StatusOr<Result> EstateReconciler::ReportInvalid(const KeyContext& context, cons
                       invalid.config_id.empty() ? std::nullopt : std::optional<StatusTarget>(target));
   if (!published.ok() && metrics_) metrics_->CountError("status");
   return published.ok() ? StatusOr<Result>(Result{}) : StatusOr<Result>(published);
+}
+
+StatusOr<Result> EstateReconciler::ReportMissing(const KeyContext& context,
+                                                 const std::vector<MissingReference>& missing) {
+  std::string message;
+  for (const MissingReference& m : missing) message += (message.empty() ? "" : "\n") + m.Message();
+  LOG_EVERY_N(WARNING, 10) << context.key.ToString() << ": nothing written: " << message;
+  // A site's loop publishes no status: its failure is recorded for the local key (WaitingForSites).
+  if (options_.target_site) return FailedPreconditionError(message);
+  if (context.stored) {
+    SWARMOP_RETURN_IF_ERROR(Publish(
+        context, DegradedStatus(context.key, context.Hash(), "MissingReference", message, clock_.WallNow())));
+  }
+  return Result{options_.progress_requeue};  // looks again soon: the user may create it any time
 }
 
 StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const PlanResult& planned) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "swarmop/base/json_depth.h"
 #include "swarmop/crds/naming.h"
 #include "swarmop/reconciler/mongo.h"
 
@@ -81,6 +82,7 @@ std::string MongoConfigJson(const MongoReplicaSetConfig& config) {
 }
 
 StatusOr<MongoReplicaSetConfig> ParseMongoConfigJson(std::string_view text) {
+  if (JsonNestsDeeperThan(text)) return InvalidArgumentError("replica set config: nested too deep");
   ordered_json doc = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object())
     return InvalidArgumentError("replica set config: not a JSON object");

@@ -42,7 +42,12 @@ remove_rendered() {
   "$DOCKER" network ls -q --filter label=io.swarmop.managed-by=swarmop | xargs -r "$DOCKER" network rm >/dev/null 2>&1
   true
 }
-cleanup() { remove_rendered; remove_spec_configs; rm -rf "$OUT"; }
+MISSING_SECRETS=""
+cleanup() {
+  remove_rendered; remove_spec_configs
+  for secret in $MISSING_SECRETS; do "$DOCKER" secret rm "$secret" >/dev/null 2>&1; done
+  rm -rf "$OUT"
+}
 trap cleanup EXIT
 remove_spec_configs
 
@@ -67,6 +72,22 @@ run invalid validate -f "$OUT/bad.yaml"
 check "validate of a broken manifest exits 1" test "$(rc invalid)" = 1
 check "validate names file and line" has invalid.err "bad.yaml:4"
 check "validate sums up" has invalid.err "in 1 file"
+
+# --- apply without the estate's secrets: every missing secret is named before the first write, and nothing
+#     is written (issue 14: it used to make 25 writes, then fail on identity-api's secret)
+count_objects() {
+  { "$DOCKER" service ls -q; "$DOCKER" config ls -q; "$DOCKER" network ls -q --filter label=io.swarmop.managed-by=swarmop; } | wc -l
+}
+before=$(count_objects)
+run nosecrets apply -f "$ROOT/manifests/reference"
+check "apply without the secrets exits 1" test "$(rc nosecrets)" = 1
+check "apply without the secrets creates nothing" test "$(count_objects)" = "$before"
+check "apply without the secrets says nothing was stored" has nosecrets.err "nothing stored, nothing changed"
+check "apply without the secrets writes no line of progress" bash -c "! grep -qE 'stored \(config|done:' '$OUT/nosecrets.out'"
+check "a secret only a Service lists is named, with its users" has nosecrets.err "secret identity-secret-key does not exist, so the swarm would refuse the services that use it: Service/identity-api (identity-api-"
+check "each missing secret is named once" bash -c "test \"\$(grep -o 'secret [a-z0-9-]* does not exist' '$OUT/nosecrets.err' | sort | uniq -d)\" = ''"
+MISSING_SECRETS=$(grep -o 'secret [a-z0-9-]* does not exist' "$OUT/nosecrets.err" | awk '{print $2}' | sort -u)
+for secret in $MISSING_SECRETS; do printf 'not-a-real-value' | "$DOCKER" secret create "$secret" - >/dev/null; done
 
 # --- apply (stores specs; the reference images cannot be pulled, storing does not need them)
 run apply apply -f "$ROOT/manifests/reference"

@@ -62,6 +62,32 @@ TEST(YamlToJson, ALoneCommaIsAnErrorNotAHang) {  // yaml-cpp 0.7's LoadAll loops
   EXPECT_TRUE(r.documents.empty());
 }
 
+// Found by fuzz/manifest_fuzzer: a byte that is not UTF-8 inside a value passed the parse and made a later
+// json::dump() throw (type_error 316), which ended the process (`swarmop run` on such a Swarm config).
+TEST(YamlToJson, InvalidUtf8IsAnErrorAtItsLineAndColumn) {
+  YamlParseResult r = ParseYaml("f.yaml",
+                                "a: 1\nsite: doua\x87"
+                                "a\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].ToString(), "f.yaml:2:11: invalid YAML: byte 0x87 is not valid UTF-8");
+  EXPECT_TRUE(r.documents.empty());
+}
+
+TEST(YamlToJson, ValidMultiByteUtf8IsKept) {
+  YamlParseResult r = ParseYaml("f.yaml", "city: Yaound\xc3\xa9\nemoji: \xf0\x9f\x90\xb3\n");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].ToString();
+  EXPECT_EQ(r.documents[0].value["city"], "Yaound\xc3\xa9");
+}
+
+TEST(YamlToJson, OverlongAndSurrogateAndTruncatedSequencesAreNotUtf8) {
+  for (const char* bad :
+       {"a: \xc0\xaf\n", "a: \xed\xa0\x80\n", "a: \xe2\x82\n", "a: \xf5\x80\x80\x80\n", "a: \xff"}) {
+    YamlParseResult r = ParseYaml("f.yaml", bad);
+    ASSERT_EQ(r.errors.size(), 1u) << bad;
+    EXPECT_NE(r.errors[0].message.find("is not valid UTF-8"), std::string::npos);
+  }
+}
+
 TEST(YamlToJson, EmptyDocumentsAreSkipped) {
   YamlParseResult r = ParseYaml("f.yaml", "---\na: 1\n---\n---\nb: 2\n");
   EXPECT_EQ(r.documents.size(), 2u);

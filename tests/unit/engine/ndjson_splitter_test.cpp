@@ -36,5 +36,27 @@ TEST(NdjsonSplitter, ResetForgetsAPartialLineAfterADrop) {
   EXPECT_THAT(splitter.Feed("{\"a\":1}\n"), ElementsAre("{\"a\":1}"));
 }
 
+TEST(NdjsonSplitter, ALineLongerThanTheLimitIsDroppedAndTheNextOneComesOut) {
+  NdjsonSplitter splitter(8);
+  EXPECT_THAT(splitter.Feed("{\"a\":1}\n0123"), ElementsAre("{\"a\":1}"));
+  EXPECT_THAT(splitter.Feed("456789"), IsEmpty());
+  EXPECT_EQ(splitter.pending(), 0u) << "the long line is not kept";
+  EXPECT_THAT(splitter.Feed(std::string(100000, 'x')), IsEmpty());
+  EXPECT_EQ(splitter.pending(), 0u);
+  EXPECT_THAT(splitter.Feed("tail\n{\"b\":2}\n"), ElementsAre("{\"b\":2}"));
+  EXPECT_EQ(splitter.dropped(), 1u);
+}
+
+// Found by fuzz/ndjson_fuzzer: "\r\r\n" came out as a line "\r" (only one trailing '\r' is dropped).
+TEST(NdjsonSplitter, ALineOfCarriageReturnsIsBlank) {
+  NdjsonSplitter splitter;
+  EXPECT_THAT(splitter.Feed("\r\r\n \r\t\r\n{}\n"), ElementsAre("{}"));
+}
+
+TEST(NdjsonSplitter, ALineOfExactlyTheLimitIsKept) {
+  NdjsonSplitter splitter(8);
+  EXPECT_THAT(splitter.Feed("12345678\n"), ElementsAre("12345678"));
+}
+
 }  // namespace
 }  // namespace swarmop::engine

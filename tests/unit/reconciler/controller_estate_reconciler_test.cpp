@@ -6,6 +6,7 @@
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/estate_reconciler.h"
 #include "swarmop/reconciler/fake_clock.h"
+#include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/own_writes.h"
 #include "swarmop/reconciler/spec_store.h"
 
@@ -130,6 +131,77 @@ TEST_F(EstateReconcilerTest, ABrokenSpecShowsDegradedAndLeavesTheRunningServices
   EXPECT_THAT(degraded->Headline().message, HasSubstr("config:api-by-hand"));
   auto labels = fake.InspectConfig(broken_id)->spec.labels;
   EXPECT_EQ(labels[status_labels::kDegraded], "True") << "shown on the config the user made";
+}
+
+// A "billion laughs" (nine aliases per level, ten levels) in a config anyone may `docker config create`.
+std::string BillionLaughs(const std::string& name) {
+  std::string yaml = "apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: " + name + "}\n";
+  yaml += "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 10; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev + ", " + prev + ", " + prev +
+            ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+  }
+  return yaml + "spec: *a9\n";
+}
+
+TEST_F(EstateReconcilerTest, AHostileSpecPastAParserLimitIsDegradedAndTheOperatorGoesOn) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  std::string laughs_id = fake.AddConfig(engine::ConfigSpec{
+      "api-laughs", {{labels::kKind, "Service"}, {labels::kName, "api"}}, BillionLaughs("api"), ""});
+  counting.Reset();
+
+  auto result = Reconcile(kApi);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  for (const std::string& write : counting.WriteLog()) EXPECT_THAT(write, Not(HasSubstr("service")));
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  auto degraded = status.Get(kApi);
+  ASSERT_TRUE(degraded.has_value());
+  EXPECT_EQ(degraded->Headline().type, kConditionDegraded);
+  EXPECT_THAT(degraded->Headline().message,
+              HasSubstr("config:api-laughs:9:"));  // a5: where the alias passes the node limit
+  EXPECT_THAT(degraded->Headline().message, HasSubstr("exceeds the limit of 250000 nodes per source"));
+  EXPECT_EQ(fake.InspectConfig(laughs_id)->spec.labels[status_labels::kDegraded], "True");
+}
+
+TEST_F(EstateReconcilerTest, AnUnlabelledHostileConfigOnlyTurnsPruningOff) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2));
+  ConvergeAll();
+  fake.AddConfig(engine::ConfigSpec{"laughs", {}, BillionLaughs("x"), ""});
+  fake.AddConfig(engine::ConfigSpec{
+      "long",
+      {},
+      "apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: " + std::string(4000000, 'a') + "}\n",
+      ""});
+  counting.Reset();
+  for (const Request& key : {kSite, kApi}) {
+    auto result = Reconcile(key);
+    ASSERT_TRUE(result.ok()) << key.ToString() << ": " << result.status().ToString();
+  }
+  EXPECT_EQ(Replicas("api-douala"), 2u);
+  EXPECT_EQ(counting.Count("remove service"), 0u);
+}
+
+TEST_F(EstateReconcilerTest, AServiceWhoseSecretIsMissingWritesNothingAndIsDegradedUntilItExists) {
+  StoreSpecs(SiteYaml() + "---\n" + ServiceYaml("api", 2) + "  secrets: [api-key]\n");
+  counting.Reset();
+  auto result = Reconcile(kApi);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  for (const std::string& write : counting.WriteLog())
+    EXPECT_THAT(write, HasSubstr("config")) << "status only";
+  EXPECT_FALSE(fake.FindService("api-douala").has_value());
+  auto degraded = status.Get(kApi);
+  ASSERT_TRUE(degraded.has_value());
+  EXPECT_EQ(degraded->Headline().type, kConditionDegraded);
+  EXPECT_EQ(degraded->Headline().reason, "MissingReference");
+  EXPECT_THAT(degraded->Headline().message,
+              HasSubstr("secret api-key does not exist, so the swarm would refuse the services that use it: "
+                        "Service/api (api-douala)"));
+
+  fake.AddSecret("api-key");
+  ASSERT_TRUE(Reconcile(kApi).ok());
+  EXPECT_TRUE(fake.FindService("api-douala").has_value());
 }
 
 TEST_F(EstateReconcilerTest, ASiteKeyNeverTouchesTheServicesOfAnInvalidSpecAtThatSite) {

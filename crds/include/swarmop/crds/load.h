@@ -12,6 +12,7 @@
 
 #include "swarmop/base/status.h"
 #include "swarmop/crds/diagnostic.h"
+#include "swarmop/crds/limits.h"
 #include "swarmop/crds/model.h"
 
 namespace swarmop::crds {
@@ -19,6 +20,9 @@ namespace swarmop::crds {
 struct SourceFile {
   std::string path;  // shown in diagnostics as given; "-" for stdin; "config:<name>" for a Swarm config
   std::string content;
+  // Set by ReadSources when the source was bigger than ParseLimits::max_input_bytes: its size, while
+  // `content` holds only the first bytes (a bigger source is rejected without being read whole).
+  size_t original_size = 0;
 };
 
 struct LoadOptions {
@@ -26,6 +30,8 @@ struct LoadOptions {
   // sites replaced per site, replicas and image replaced). Empty = no overrides. The library never reads
   // SWARMOP_ENV itself; the CLI does and passes it here.
   std::string environment;
+  // What one source may cost to parse (input size, alias expansion, nesting, documents, scalar length).
+  ParseLimits limits{};
 };
 
 // Names a document that was rejected (it had errors): it exists, so references to it are not reported
@@ -70,6 +76,9 @@ bool LooksLikeSwarmopSpec(std::string_view content);
 
 // Reads files and directories (recursively, *.yaml and *.yml, sorted by path); "-" reads stdin.
 // Paths are kept as given (a directory "m" yields "m/app.yaml"). Fails on an unreadable path.
-StatusOr<std::vector<SourceFile>> ReadSources(const std::vector<std::string>& paths);
+// A source bigger than `max_input_bytes` is not read whole: its first bytes and `original_size` are kept, and
+// parsing it reports the limit.
+StatusOr<std::vector<SourceFile>> ReadSources(const std::vector<std::string>& paths,
+                                              size_t max_input_bytes = ParseLimits{}.max_input_bytes);
 
 }  // namespace swarmop::crds

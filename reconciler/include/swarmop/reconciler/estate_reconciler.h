@@ -26,6 +26,7 @@
 #include "swarmop/reconciler/clock.h"
 #include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/missing_references.h"
 #include "swarmop/reconciler/reconciler.h"
 #include "swarmop/reconciler/site_outcomes.h"
 #include "swarmop/reconciler/spec_cache.h"
@@ -80,6 +81,7 @@ class EstateReconciler : public Reconciler {
 
   StatusOr<Result> ReportInvalid(const KeyContext& context, const InvalidSpec& invalid);
   StatusOr<Result> ReportSteady(const KeyContext& context, const PlanResult& planned);
+  StatusOr<Result> ReportMissing(const KeyContext& context, const std::vector<MissingReference>& missing);
   StatusOr<Result> ApplyForKey(const KeyContext& context, const Plan& plan, const PlanResult& planned);
   Status EnsureNetworks(const KeyContext& context, const PlanResult& planned);
   Status Publish(const KeyContext& context, SpecStatus status);
