@@ -110,6 +110,9 @@ TEST(FindMissingReferences, TheReferenceEstateWithoutSecretsNamesEverySecretItUs
   }
   ASSERT_FALSE(used.empty());
   FakeEngine fake;
+  engine::NetworkSpec ops;
+  ops.name = "swarmop-ops";  // the prometheus Service's extra network, made before swarmop's own stack
+  fake.AddNetwork(ops);
   std::set<std::string> named;
   for (const MissingReference& missing : Missing(fake, loaded.state)) {
     EXPECT_EQ(missing.type, Type::kSecret) << missing.Message();
