@@ -43,9 +43,11 @@ remove_rendered() {
   true
 }
 MISSING_SECRETS=""
+MISSING_NETWORKS=""
 cleanup() {
   remove_rendered; remove_spec_configs
   for secret in $MISSING_SECRETS; do "$DOCKER" secret rm "$secret" >/dev/null 2>&1; done
+  for network in $MISSING_NETWORKS; do "$DOCKER" network rm "$network" >/dev/null 2>&1; done
   rm -rf "$OUT"
 }
 trap cleanup EXIT
@@ -86,8 +88,12 @@ check "apply without the secrets says nothing was stored" has nosecrets.err "not
 check "apply without the secrets writes no line of progress" bash -c "! grep -qE 'stored \(config|done:' '$OUT/nosecrets.out'"
 check "a secret only a Service lists is named, with its users" has nosecrets.err "secret identity-secret-key does not exist, so the swarm would refuse the services that use it: Service/identity-api (identity-api-"
 check "each missing secret is named once" bash -c "test \"\$(grep -o 'secret [a-z0-9-]* does not exist' '$OUT/nosecrets.err' | sort | uniq -d)\" = ''"
+check "an extra network a Service lists is named too" has nosecrets.err "network swarmop-ops does not exist"
 MISSING_SECRETS=$(grep -o 'secret [a-z0-9-]* does not exist' "$OUT/nosecrets.err" | awk '{print $2}' | sort -u)
 for secret in $MISSING_SECRETS; do printf 'not-a-real-value' | "$DOCKER" secret create "$secret" - >/dev/null; done
+# The prometheus Service joins swarmop's own network, which users make before the operator's stack.
+MISSING_NETWORKS=$(grep -o 'network [a-z0-9-]* does not exist' "$OUT/nosecrets.err" | awk '{print $2}' | sort -u)
+for network in $MISSING_NETWORKS; do "$DOCKER" network create -d overlay --attachable "$network" >/dev/null; done
 
 # --- apply (stores specs; the reference images cannot be pulled, storing does not need them)
 run apply apply -f "$ROOT/manifests/reference"
