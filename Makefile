@@ -49,7 +49,8 @@ images: build
 	images/build.sh --out $(BUILD_DIR)/images
 
 # Unit tier, then the integration tier against a private swarm the test bed starts and tears down; then the
-# unit tier again under ASan+UBSan, then every fuzzer for FUZZ_SECONDS (unless SKIP_SANITIZERS / SKIP_FUZZ).
+# unit tier again under ASan+UBSan, then every fuzzer with a fixed seed and number of runs (deterministic;
+# `make fuzz` alone runs FUZZ_SECONDS each), unless SKIP_SANITIZERS / SKIP_FUZZ.
 test: build images
 	tests/run-tests.sh $(BUILD_DIR)
 ifneq ($(SKIP_SANITIZERS),1)
@@ -58,7 +59,7 @@ else
 	@echo "test: SKIP_SANITIZERS=1: the unit tier under ASan+UBSan was NOT run"
 endif
 ifneq ($(SKIP_FUZZ),1)
-	$(MAKE) --no-print-directory fuzz
+	FUZZ_DETERMINISTIC=1 $(MAKE) --no-print-directory fuzz
 else
 	@echo "test: SKIP_FUZZ=1: the fuzzers were NOT run"
 endif

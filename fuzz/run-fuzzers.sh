@@ -5,11 +5,16 @@
 # BUILD/artifacts/<target>/ and fails the run (turn it into a unit test: see fuzz/README.md).
 #
 #   fuzz/run-fuzzers.sh BUILD_DIR [SECONDS_PER_TARGET]   (make fuzz; FUZZ_SECONDS, default 60)
+#
+# FUZZ_DETERMINISTIC=1 (what `make test`, so CI, sets): a fixed seed and a fixed number of runs per target
+# (about a minute each here) instead of a time budget, so one commit's CI always explores the same inputs
+# and a finding can be replayed, never a pass or fail at random.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$1" && pwd) || exit 2
 SECONDS_EACH=${2:-60}
 
+declare -A RUNS=([manifest_fuzzer]=20000 [engine_json_fuzzer]=200000 [ndjson_fuzzer]=500000)
 declare -A SEEDS=(
   [manifest_fuzzer]="$ROOT/fuzz/corpus/manifest_fuzzer $ROOT/tests/unit/crds/broken $ROOT/manifests"
   [engine_json_fuzzer]="$ROOT/fuzz/corpus/engine_json_fuzzer"
@@ -21,10 +26,17 @@ for target in manifest_fuzzer engine_json_fuzzer ndjson_fuzzer; do
   [ -x "$bin" ] || { echo "run-fuzzers: $bin is missing (cmake --build $BUILD --target fuzzers)"; exit 2; }
   work=$BUILD/corpus/$target artifacts=$BUILD/artifacts/$target
   mkdir -p "$work" "$artifacts"
-  echo "=== $target: ${SECONDS_EACH}s"
+  if [ "${FUZZ_DETERMINISTIC:-0}" = 1 ]; then
+    budget=(-seed=1 -runs="${RUNS[$target]}")
+    rm -rf "$work" && mkdir -p "$work"  # the same starting corpus every time
+    echo "=== $target: ${RUNS[$target]} runs, seed 1"
+  else
+    budget=(-max_total_time="$SECONDS_EACH")
+    echo "=== $target: ${SECONDS_EACH}s"
+  fi
   # -timeout: one input taking 10 s is a hang; -rss_limit_mb: one using 2 GB is a memory blow-up.
   # shellcheck disable=SC2086
-  "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  "$bin" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" ${SEEDS[$target]} 2>"$BUILD/$target.log"
   rc=$?
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' "$BUILD/$target.log" | sed 's/^/  /'
@@ -39,4 +51,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "run-fuzzers: FAILED: ${failed[*]}"
   exit 1
 fi
-echo "run-fuzzers: every target ran ${SECONDS_EACH}s without a finding"
+echo "run-fuzzers: every target ran without a finding"

@@ -111,17 +111,24 @@ size_t Utf8SequenceLength(const std::string& text, size_t i) {
   return n;
 }
 
-// YAML is Unicode text; a manifest that is not valid UTF-8 would later fail every JSON dump of its values
-// (nlohmann throws on invalid UTF-8: it crashed the operator). The first invalid byte, or nullopt.
+// A control character YAML does not allow in a stream (1.2, c-printable: of C0 only tab, LF and CR; not DEL).
+bool ForbiddenControl(unsigned char b) {
+  return (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f;
+}
+
+// YAML is printable Unicode text; a manifest that is not valid UTF-8 would later fail every JSON dump of its
+// values (nlohmann throws on invalid UTF-8: it crashed the operator), and yaml-cpp turns a NUL inside a
+// scalar into a byte that is not UTF-8 either (found by manifest_fuzzer). The first such byte, or nullopt.
 std::optional<Diagnostic> InvalidUtf8(const std::string& file, const std::string& text) {
   int line = 1, column = 1;
   for (size_t i = 0; i < text.size();) {
     const size_t n = Utf8SequenceLength(text, i);
-    if (n == 0) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (n == 0 || (n == 1 && ForbiddenControl(b))) {
       char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
-      return Diagnostic{
-          file, line, column, "", "", "", std::string("invalid YAML: byte ") + hex + " is not valid UTF-8"};
+      std::snprintf(hex, sizeof hex, "0x%02x", b);
+      std::string what = n == 0 ? " is not valid UTF-8" : " is a control character YAML does not allow";
+      return Diagnostic{file, line, column, "", "", "", std::string("invalid YAML: byte ") + hex + what};
     }
     if (text[i] == '\n') {
       ++line;

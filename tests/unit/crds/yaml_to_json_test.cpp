@@ -73,6 +73,22 @@ TEST(YamlToJson, InvalidUtf8IsAnErrorAtItsLineAndColumn) {
   EXPECT_TRUE(r.documents.empty());
 }
 
+// Found by manifest_fuzzer: yaml-cpp turned the NUL into 0x85, and dumping the kind then ended the process.
+TEST(YamlToJson, ANulByteIsAnErrorAtItsLineAndColumnNotACrash) {
+  std::string text = "apiVersion: swarmop.io/v1alpha1\nkind: Replicab";
+  text += '\0';
+  text += "N4YAML\nmetadata: {}\n";
+  YamlParseResult r = ParseYaml("f.yaml", text);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].ToString(),
+            "f.yaml:2:15: invalid YAML: byte 0x00 is a control character YAML does not allow");
+}
+
+TEST(YamlToJson, TabsCarriageReturnsAndNewlinesAreText) {
+  YamlParseResult r = ParseYaml("f.yaml", "a:\t1\r\nb: 2\n");
+  EXPECT_TRUE(r.errors.empty());
+}
+
 TEST(YamlToJson, ValidMultiByteUtf8IsKept) {
   YamlParseResult r = ParseYaml("f.yaml", "city: Yaound\xc3\xa9\nemoji: \xf0\x9f\x90\xb3\n");
   ASSERT_TRUE(r.errors.empty()) << r.errors[0].ToString();
