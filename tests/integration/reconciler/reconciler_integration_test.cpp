@@ -283,7 +283,6 @@ TEST_F(ReconcilerIntegration, TaskThatKeepsFailingFailsTheWatchWithItsError) {
   EXPECT_THAT(result.status.message(), HasSubstr("non-zero exit (3)"));
 }
 
-
 // The Service fields of issue 11 as the engine stores them (Global mode, Mounts with TmpfsOptions, LogDriver,
 // EndpointSpec.Mode dnsrr): they converge, plan nothing the second time, and one changed log option is one
 // update.

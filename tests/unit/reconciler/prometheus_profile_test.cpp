@@ -83,17 +83,17 @@ std::string ConfigNameAt(const RenderedState& rendered, const std::string& swarm
 TEST(PrometheusProfileGolden, ReferenceEstateFilesAsMounted) {
   RenderedState rendered = RenderOk(ReferenceEstate());
   ExpectGoldenFile(kGoldenDir + "prometheus.yml",
-               Mounted(rendered, "prometheus-cloud", "/etc/prometheus/prometheus.yml"));
+                   Mounted(rendered, "prometheus-cloud", "/etc/prometheus/prometheus.yml"));
   ExpectGoldenFile(kGoldenDir + "swarmop-rules.yml",
-               Mounted(rendered, "prometheus-cloud", "/etc/prometheus/swarmop-rules.yml"));
+                   Mounted(rendered, "prometheus-cloud", "/etc/prometheus/swarmop-rules.yml"));
   ExpectGoldenFile(kGoldenDir + "alertmanager.yml",
-               Mounted(rendered, "alertmanager-cloud", "/etc/alertmanager/alertmanager.yml"));
+                   Mounted(rendered, "alertmanager-cloud", "/etc/alertmanager/alertmanager.yml"));
   ExpectGoldenFile(kGoldenDir + "grafana-datasource.yml",
-               Mounted(rendered, "grafana-cloud", "/etc/grafana/provisioning/datasources/swarmop.yml"));
+                   Mounted(rendered, "grafana-cloud", "/etc/grafana/provisioning/datasources/swarmop.yml"));
   ExpectGoldenFile(kGoldenDir + "grafana-dashboards.yml",
-               Mounted(rendered, "grafana-cloud", "/etc/grafana/provisioning/dashboards/swarmop.yml"));
+                   Mounted(rendered, "grafana-cloud", "/etc/grafana/provisioning/dashboards/swarmop.yml"));
   ExpectGoldenFile(kGoldenDir + "grafana-dashboard.json",
-               Mounted(rendered, "grafana-cloud", "/etc/grafana/dashboards/swarmop/swarmop.json"));
+                   Mounted(rendered, "grafana-cloud", "/etc/grafana/dashboards/swarmop/swarmop.json"));
 }
 
 TEST(PrometheusProfile, PrometheusServiceGetsItsCommandSocketManagerPlacementAndDataVolume) {
