@@ -50,19 +50,7 @@ void AddConfigs(const crds::Service& service, const std::vector<RenderedFile>& f
         std::any_of(container.configs.begin(), container.configs.end(),
                     [&](const engine::ConfigReference& c) { return c.file.name == file.target; });
     if (user_file) continue;
-    std::string name = ContentConfigName(service.name(), file.name, file.content);
-    bool known = std::any_of(out.configs.begin(), out.configs.end(),
-                             [&](const DesiredConfig& c) { return c.spec.name == name; });
-    if (!known) {
-      DesiredConfig config;
-      config.owner = owner;
-      config.spec.name = name;
-      config.spec.data = file.content;
-      config.spec.labels = {{labels::kManagedBy, labels::kManagerName},
-                            {labels::kOwnerKind, owner.kind},
-                            {labels::kOwnerName, owner.name}};
-      out.configs.push_back(std::move(config));
-    }
+    std::string name = AddContentConfig(owner, file.name, file.content, out);  // once per name
     engine::FileTarget target;
     target.name = file.target;
     container.configs.push_back(engine::ConfigReference{"", name, target});
