@@ -35,8 +35,7 @@ void PrintStoreWrites(const reconciler::ApplySpecsPlan& plan, bool dry_run) {
 }
 
 void RunApply(const ApplyArgs& args) {
-  const auto timeout = ParseDuration(args.timeout);
-  if (!timeout) Fail(kExitError, "--timeout " + args.timeout + ": not a duration (e.g. 90s, 5m, 1h)");
+  const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   const std::vector<crds::SourceFile> files = ReadSourcesOrFail(args.paths);
   const crds::LoadOptions load{EnvironmentName(args.environment)};
   std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
@@ -72,7 +71,7 @@ void RunApply(const ApplyArgs& args) {
     if (!PrintEstatePlan(*engine, plan.merged)) std::cout << "none: the swarm already matches the specs\n";
     return;
   }
-  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, *timeout});
+  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, timeout});
   if (code != kExitOk) throw CommandExit{code};
 }
 

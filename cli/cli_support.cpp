@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "swarmop/base/duration.h"
 #include "swarmop/reconciler/spec_store.h"
 
 namespace swarmop::cli {
@@ -92,34 +93,14 @@ std::string FormatAge(const std::string& engine_time, std::chrono::system_clock:
   return std::to_string(seconds / 86400) + "d";
 }
 
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
-  // A sequence of <number><unit>, units ms, s, m, h: "1h30m", "90s", "500ms".
-  std::chrono::milliseconds total{0};
-  size_t pos = 0;
-  if (text.empty()) return std::nullopt;
-  while (pos < text.size()) {
-    size_t digits_end = pos;
-    while (digits_end < text.size() && std::isdigit(static_cast<unsigned char>(text[digits_end])))
-      ++digits_end;
-    if (digits_end == pos) return std::nullopt;
-    const int64_t value = std::stoll(text.substr(pos, digits_end - pos));
-    size_t unit_end = digits_end;
-    while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) ++unit_end;
-    const std::string unit = text.substr(digits_end, unit_end - digits_end);
-    if (unit == "ms") {
-      total += std::chrono::milliseconds(value);
-    } else if (unit == "s" || unit.empty()) {
-      total += std::chrono::seconds(value);
-    } else if (unit == "m") {
-      total += std::chrono::minutes(value);
-    } else if (unit == "h") {
-      total += std::chrono::hours(value);
-    } else {
-      return std::nullopt;
-    }
-    pos = unit_end;
-  }
-  return total;
+std::chrono::milliseconds DurationFlagOrFail(const std::string& flag, const std::string& text,
+                                             DurationSign sign) {
+  const std::optional<std::chrono::nanoseconds> parsed = ParseDuration(text);
+  if (!parsed)
+    Fail(kExitError, flag + " " + text + ": not a duration (a number and a unit: 90s, 5m, 1h30m, 500ms)");
+  if (sign == DurationSign::kPositive && parsed->count() <= 0)
+    Fail(kExitError, flag + " " + text + ": must be above zero");
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
 }
 
 OutputFormat ParseOutputFormat(const std::string& text) {

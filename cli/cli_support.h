@@ -51,8 +51,11 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 std::string FormatAge(const std::string& engine_time,
                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-// "90s", "2m", "1h30m", "500ms" -> milliseconds; nullopt when malformed.
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text);
+// A duration flag's value ("90s", "1h30m", "500ms": the grammar manifests use, base/duration.h) in
+// milliseconds. Exits 2 naming the flag when malformed, or when `positive` and not above zero.
+enum class DurationSign { kZeroAllowed, kPositive };
+std::chrono::milliseconds DurationFlagOrFail(const std::string& flag, const std::string& text,
+                                             DurationSign sign = DurationSign::kZeroAllowed);
 
 enum class OutputFormat { kTable, kYaml, kJson };
 // "table" | "yaml" | "json"; exits 2 otherwise.

@@ -17,7 +17,7 @@ void AddDiffCommand(CLI::App& app);      // diff_command.cpp
 void AddGetCommand(CLI::App& app);       // get_command.cpp
 void AddDeleteCommand(CLI::App& app);    // delete_command.cpp
 void AddExportCommand(CLI::App& app);    // export_command.cpp
-// Watch mode (the controller). Owned by the controller's engineer; the declaration is the contract.
+// Watch mode: the controller, optionally leader-elected.
 void AddRunCommand(CLI::App& app);  // run_command.cpp
 
 }  // namespace swarmop::cli

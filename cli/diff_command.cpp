@@ -87,7 +87,7 @@ void RunDiff(const DiffArgs& args) {
       if (SpecChanges(write)) std::cout << SpecOp(write) << " spec " << write.Key() << "\n";
     }
     std::cout << reconciler::ToString(estate->plan);
-    // Separate-swarm sites, each against its own engine (text only for now).
+    // Separate-swarm sites, each planned against its own engine (JSON output includes them under "sites").
     const int sites = PrintSitePlans(planned->merged);
     if (sites == kExitError) throw CommandExit{kExitError};
     changes = changes || sites == kExitFailed;

@@ -58,9 +58,7 @@ struct RunArgs {
 };
 
 std::chrono::milliseconds PositiveDuration(const std::string& flag, const std::string& text) {
-  std::optional<std::chrono::milliseconds> parsed = ParseDuration(text);
-  if (!parsed || parsed->count() <= 0) Fail(kExitError, flag + ": not a duration: " + text);
-  return *parsed;
+  return DurationFlagOrFail(flag, text, DurationSign::kPositive);
 }
 
 // Blocks SIGTERM/SIGINT in this thread and every thread started after it, so sigwait() below receives them

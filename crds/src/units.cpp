@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 namespace swarmop::crds::internal {
@@ -13,29 +14,16 @@ std::optional<std::pair<double, std::string>> SplitNumber(const std::string& tex
   while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.'))
     ++pos;
   if (pos == start) return std::nullopt;
-  double number = std::stod(text.substr(start, pos - start));
+  // strtod, not stod: a number too large for a double is HUGE_VAL here, which the caller rejects, where stod
+  // throws (a manifest must never end the process).
+  const std::string digits = text.substr(start, pos - start);
+  double number = std::strtod(digits.c_str(), nullptr);
   size_t unit_start = pos;
   while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
   return std::make_pair(number, text.substr(unit_start, pos - unit_start));
 }
 
 }  // namespace
-
-std::optional<Duration> ParseDuration(const std::string& text) {
-  static const std::map<std::string, double> kNanos = {{"ns", 1},  {"us", 1e3}, {"ms", 1e6},
-                                                       {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    auto part = SplitNumber(text, pos);
-    if (!part) return std::nullopt;
-    auto unit = kNanos.find(part->second);
-    if (unit == kNanos.end()) return std::nullopt;
-    total += part->first * unit->second;
-  }
-  return Duration(static_cast<int64_t>(std::llround(total)));
-}
 
 std::optional<int64_t> ParseMemoryBytes(const std::string& text) {
   static const std::map<std::string, double> kFactors = {
@@ -47,7 +35,9 @@ std::optional<int64_t> ParseMemoryBytes(const std::string& text) {
   if (!part || pos != text.size()) return std::nullopt;
   auto factor = kFactors.find(part->second);
   if (factor == kFactors.end()) return std::nullopt;
-  return static_cast<int64_t>(std::llround(part->first * factor->second));
+  const double bytes = part->first * factor->second;
+  if (!std::isfinite(bytes) || bytes >= 9223372036854775808.0) return std::nullopt;  // beyond int64
+  return static_cast<int64_t>(std::llround(bytes));
 }
 
 }  // namespace swarmop::crds::internal

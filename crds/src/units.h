@@ -5,12 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "swarmop/base/duration.h"
 #include "swarmop/crds/model.h"
 
 namespace swarmop::crds::internal {
 
-// Go-style durations: a sequence of <number><unit> with units ns, us, ms, s, m, h. nullopt if malformed.
-std::optional<Duration> ParseDuration(const std::string& text);
+// Durations ("1m30s") are swarmop::ParseDuration (base/duration.h), shared with the CLI's flags.
+using swarmop::ParseDuration;
 
 // Kubernetes quantities: k, M, G, T are powers of 1000; Ki, Mi, Gi, Ti powers of 1024; no suffix = bytes.
 std::optional<int64_t> ParseMemoryBytes(const std::string& text);

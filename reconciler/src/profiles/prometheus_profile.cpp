@@ -81,10 +81,19 @@ void Adjust(const crds::Service& spec, MonitoringComponent component, DesiredSer
   }
   args.insert(args.end(), container.args.begin(), container.args.end());
   container.args = std::move(args);
-  AddMount(container, engine::Mount{"volume", service.spec.name + "-data", command.data_dir, false, {}});
+  engine::Mount data;  // named volume: the time series outlive a rolled task
+  data.type = "volume";
+  data.source = service.spec.name + "-data";
+  data.target = command.data_dir;
+  AddMount(container, data);
   if (component != MonitoringComponent::kPrometheus) return;
   // dockerswarm_sd_configs reads the Swarm API: a manager's socket, read-only.
-  AddMount(container, engine::Mount{"bind", HostSocket(spec), kDockerSocket, true, {}});
+  engine::Mount socket;
+  socket.type = "bind";
+  socket.source = HostSocket(spec);
+  socket.target = kDockerSocket;
+  socket.read_only = true;
+  AddMount(container, socket);
   auto& constraints = task.placement.constraints;
   if (std::find(constraints.begin(), constraints.end(), kManagerConstraint) == constraints.end() &&
       std::find(constraints.begin(), constraints.end(), "node.role == manager") == constraints.end()) {

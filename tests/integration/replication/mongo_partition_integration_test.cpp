@@ -271,7 +271,7 @@ TEST_F(ReplicationPartition, ACloudPartitionNeitherRecreatesNorUpdatesSiteMember
     EXPECT_TRUE(writes.empty()) << "a core pass during the partition wrote: "
                                 << ::testing::PrintToString(writes);
     EXPECT_EQ(Identities(), identities) << "during the partition";
-    for (const std::string& site : {"douala", "yaounde"}) {
+    for (const char* site : {"douala", "yaounde"}) {
       // The sites keep their member running, whatever the manager thinks.
       EXPECT_EQ(ContainersOnNode(site), 1) << site << " lost its member container during the partition";
     }
@@ -288,7 +288,7 @@ TEST_F(ReplicationPartition, ACloudPartitionNeitherRecreatesNorUpdatesSiteMember
   std::cout << "[measure] partition lasted " << Seconds(Clock::now() - t_cut) << " s: " << core_passes
             << " core passes, " << op_->engine().Count("list services") - lists_before
             << " operator service lists\n";
-  for (const std::string& site : {"douala", "yaounde"}) {
+  for (const char* site : {"douala", "yaounde"}) {
     auto tasks = manager_->ListTasks({Member(site), std::nullopt, std::nullopt, {}});
     if (!tasks.ok()) continue;
     for (const auto& task : *tasks)

@@ -289,7 +289,9 @@ class MongoReplicationInSwarm : public ::testing::Test {
       }
       reconciler::ApplyReport report = reconciler::ApplyPlan(*engine_, planned.plan);  // (empty: no write)
       EXPECT_TRUE(report.ok()) << report.ToString();
-      if (planned.plan.operations.empty()) EXPECT_EQ(report.writes, 0);
+      if (planned.plan.operations.empty()) {
+        EXPECT_EQ(report.writes, 0);
+      }
       // On the engine's own clock: each new job's service was created after every earlier job completed.
       for (const auto& job : new_jobs) {
         auto service = engine_->InspectService(job);

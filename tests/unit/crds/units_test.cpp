@@ -20,6 +20,19 @@ TEST(Units, MalformedDurationsAreRejected) {
   EXPECT_FALSE(ParseDuration("10 seconds"));
   EXPECT_FALSE(ParseDuration(""));
   EXPECT_FALSE(ParseDuration("1d"));
+  EXPECT_FALSE(ParseDuration("-5s"));
+  EXPECT_FALSE(ParseDuration("1e3s"));
+}
+
+TEST(Units, DurationsBeyondSixtyFourBitNanosecondsAreRejectedNotThrown) {
+  EXPECT_EQ(ParseDuration("2562047h"), Duration(2562047h));
+  EXPECT_FALSE(ParseDuration("2562048h"));
+  EXPECT_FALSE(ParseDuration(std::string(400, '9') + "s"));
+}
+
+TEST(Units, MemoryBeyondSixtyFourBitsIsRejectedNotThrown) {
+  EXPECT_FALSE(ParseMemoryBytes(std::string(400, '9')));
+  EXPECT_FALSE(ParseMemoryBytes("9000000Ti"));
 }
 
 TEST(Units, MemoryUsesKubernetesUnits) {

@@ -49,7 +49,9 @@ void ExpectSafe(const MongoReplicaSetConfig& current, const MongoReplicaSetConfi
     EXPECT_LE(step.config.Voters(), kMongoMaxVoters) << ToString(step);
     for (const auto& m : step.config.members) {
       const MongoMemberConfig* was = before.FindHost(m.host);
-      if (was != nullptr) EXPECT_EQ(m.id, was->id) << m.host;
+      if (was != nullptr) {
+        EXPECT_EQ(m.id, was->id) << m.host;
+      }
     }
     before = step.config;
   }
