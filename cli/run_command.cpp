@@ -37,6 +37,7 @@
 #include "swarmop/reconciler/leader_lease.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/operator.h"
+#include "swarmop/reconciler/operator_routes.h"
 
 namespace swarmop::cli {
 namespace {
@@ -174,8 +175,7 @@ std::unique_ptr<reconciler::HttpServer> ServeFollower(const reconciler::Operator
        }},
       {"/api/v1/status",
        [holder] {
-         return reconciler::HttpResponse{200, "application/json",
-                                         "{\"leading\": false, \"holder\": \"" + holder() + "\"}\n"};
+         return reconciler::HttpResponse{200, "application/json", reconciler::FollowerStatusJson(holder())};
        }},
   };
   reconciler::HttpServerOptions http = options.http;

@@ -75,4 +75,8 @@ std::string ToJson(const StatusDocument& document) {
   return out.dump(2) + "\n";
 }
 
+std::string FollowerStatusJson(const std::string& holder) {
+  return nlohmann::json{{"leading", false}, {"holder", holder}}.dump() + "\n";
+}
+
 }  // namespace swarmop::reconciler

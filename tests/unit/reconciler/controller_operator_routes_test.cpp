@@ -57,5 +57,11 @@ TEST(OperatorRoutes, StatusJsonListsEachSpecsConditions) {
   EXPECT_THAT(json, HasSubstr("\"lastResync\": \"2026-01-01T00:00:00Z\""));
 }
 
+TEST(OperatorRoutes, AFollowersStatusIsValidJsonWhateverItsLeadersHolderNameHolds) {
+  // The holder comes from the lease, which any process that can write a Swarm config may set.
+  const std::string json = FollowerStatusJson("evil\"host\\:1\n");
+  EXPECT_EQ(json, "{\"holder\":\"evil\\\"host\\\\:1\\n\",\"leading\":false}\n");
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

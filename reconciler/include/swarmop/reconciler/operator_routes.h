@@ -50,4 +50,7 @@ struct StatusDocument {
 //                      "queueDepth":0,"resyncs":3}]}                     (separate-swarm sites' loops)
 std::string ToJson(const StatusDocument& document);
 
+// What a --leader-elect follower answers on /api/v1/status: {"leading":false,"holder":"<holder>"}.
+std::string FollowerStatusJson(const std::string& holder);
+
 }  // namespace swarmop::reconciler
