@@ -53,16 +53,6 @@ CommandResult Shell(const std::string& command) {
   return result;
 }
 
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit,
-                std::chrono::milliseconds every) {
-  auto deadline = SteadyClock::now() + limit;
-  while (SteadyClock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(every);
-  }
-  return condition();
-}
-
 EstateHarness::~EstateHarness() {
   if (!manifests_dir_.empty()) Shell("rm -rf " + Quote(manifests_dir_));
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "eventually.h"
 #include "swarmop/base/status.h"
 #include "testbed.h"
 
@@ -29,8 +30,7 @@ struct HttpAnswer {
   std::string body;
 };
 
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit,
-                std::chrono::milliseconds every = std::chrono::milliseconds(200));
+using it::Eventually;  // tests/integration/support/eventually.h
 
 class EstateHarness {
  public:

@@ -23,6 +23,7 @@
 
 #include "../../unit/reconciler/controller_http_client.h"
 #include "../support/swarmop_process.h"
+#include "eventually.h"
 #include "fault_proxy.h"
 #include "swarmop/reconciler/labels.h"
 
@@ -110,15 +111,6 @@ bool EverySpecReady(const std::string& body, size_t count) {
 template <typename T>
 std::vector<T> ListOrEmpty(StatusOr<std::vector<T>> listed) {
   return listed.ok() ? std::move(listed).value() : std::vector<T>{};
-}
-
-bool Eventually(const std::function<bool()>& condition, milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(250));
-  }
-  return condition();
 }
 
 class FaultsBetweenSwarmopAndTheEngine : public ::testing::Test {

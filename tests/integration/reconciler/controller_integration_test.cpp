@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "../../unit/reconciler/controller_http_client.h"
+#include "eventually.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/operator.h"
@@ -19,6 +20,8 @@
 
 namespace swarmop::reconciler {
 namespace {
+
+using it::Eventually;  // tests/integration/support/eventually.h
 
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
@@ -45,15 +48,6 @@ std::string ServiceYaml(int replicas, const std::string& extra = "") {
 std::string BrokenServiceYaml() {
   return std::string("apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata:\n  name: ") + kServiceName +
          "\nspec:\n  image: local/busybox:1\n  sites:\n    " + kSiteName + ": {replicas: lots}\n";
-}
-
-bool Eventually(const std::function<bool()>& condition, milliseconds limit = milliseconds(60000)) {
-  auto deadline = SteadyClock::now() + limit;
-  while (SteadyClock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
 }
 
 class ControllerIntegration : public ::testing::Test {

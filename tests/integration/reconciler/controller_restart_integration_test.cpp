@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "../../unit/reconciler/controller_http_client.h"
+#include "eventually.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/labels.h"
 
@@ -24,6 +25,8 @@
 
 namespace swarmop::reconciler {
 namespace {
+
+using it::Eventually;  // tests/integration/support/eventually.h
 
 using std::chrono::milliseconds;
 
@@ -42,15 +45,6 @@ std::string Manifests() {
         std::to_string(i) + "\"}\n";
   }
   return yaml;
-}
-
-bool Eventually(const std::function<bool()>& condition, milliseconds limit = milliseconds(60000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return condition();
 }
 
 template <typename T>

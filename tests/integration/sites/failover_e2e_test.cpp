@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "../../unit/reconciler/controller_http_client.h"
+#include "eventually.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/leader_lease.h"
 #include "testbed.h"
@@ -52,6 +53,8 @@
 
 namespace swarmop::sites_it {
 namespace {
+
+using it::Eventually;  // tests/integration/support/eventually.h
 
 using namespace std::chrono_literals;
 using reconciler::testing::FreeLocalPort;
@@ -64,16 +67,6 @@ double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d
 
 void Measure(const std::string& what, double seconds) {
   std::cout << "[measure] " << what << ": " << seconds << " s" << std::endl;
-}
-
-bool Eventually(const std::function<bool()>& condition, SteadyClock::duration limit,
-                SteadyClock::duration every = 100ms) {
-  auto deadline = SteadyClock::now() + limit;
-  while (SteadyClock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(every);
-  }
-  return condition();
 }
 
 int TrialsFromEnvironment() {
