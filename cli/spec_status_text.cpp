@@ -1,14 +1,14 @@
 #include "spec_status_text.h"
 
+#include "swarmop/reconciler/spec_status.h"
+
 namespace swarmop::cli {
 namespace {
 
-// Label names as the controller writes them (reconciler/spec_status.h). Spelled out here because the CLI
-// only reads them; the values are "True"/"False".
-constexpr const char* kReady = "io.swarmop.status.ready";
-constexpr const char* kProgressing = "io.swarmop.status.progressing";
-constexpr const char* kDegraded = "io.swarmop.status.degraded";
-constexpr const char* kReason = "io.swarmop.status.reason";
+using reconciler::status_labels::kDegraded;
+using reconciler::status_labels::kProgressing;
+using reconciler::status_labels::kReady;
+using reconciler::status_labels::kReason;
 
 bool IsTrue(const std::map<std::string, std::string>& labels, const char* key) {
   auto it = labels.find(key);

@@ -44,7 +44,7 @@ std::string AddContentConfig(const Owner& owner, const std::string& file_name, c
     config.owner = owner;
     config.spec.name = name;
     config.spec.data = content;
-    config.spec.labels = internal::OwnedLabels(owner, "", "");
+    config.spec.labels = OwnedLabels(owner, "", "");
     out.configs.push_back(std::move(config));
   }
   return name;

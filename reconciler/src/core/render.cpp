@@ -6,7 +6,6 @@
 #include "swarmop/reconciler/labels.h"
 
 namespace swarmop::reconciler {
-namespace internal {
 
 engine::Labels OwnedLabels(const Owner& owner, const std::string& site, const std::string& spec_hash,
                            const engine::Labels& user_labels) {
@@ -18,6 +17,8 @@ engine::Labels OwnedLabels(const Owner& owner, const std::string& site, const st
   if (!spec_hash.empty()) out[labels::kSpecHash] = spec_hash;
   return out;
 }
+
+namespace internal {
 
 Target TargetOf(const crds::Site& site) {
   if (!site.spec.engine) return {};

@@ -8,11 +8,6 @@
 
 namespace swarmop::reconciler::internal {
 
-// Ownership labels (labels.h) for an object of `owner`, placed at `site` (may be empty), over `user_labels`:
-// ownership wins when a user label has the same key.
-engine::Labels OwnedLabels(const Owner& owner, const std::string& site, const std::string& spec_hash,
-                           const engine::Labels& user_labels = {});
-
 // Where objects of `site` go: the local swarm, or the site's own engine.
 Target TargetOf(const crds::Site& site);
 

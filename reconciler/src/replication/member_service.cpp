@@ -8,17 +8,6 @@
 namespace swarmop::reconciler::replication {
 namespace {
 
-// The ownership labels of labels.h. (The core has the same helper in its private render_internal.h; this
-// library part keeps to public headers so the two can change independently.)
-engine::Labels OwnedLabels(const Owner& owner, const std::string& site, const std::string& spec_hash) {
-  engine::Labels out{{labels::kManagedBy, labels::kManagerName},
-                     {labels::kOwnerKind, owner.kind},
-                     {labels::kOwnerName, owner.name}};
-  if (!site.empty()) out[labels::kSite] = site;
-  if (!spec_hash.empty()) out[labels::kSpecHash] = spec_hash;
-  return out;
-}
-
 // Which swarm the site's objects go to (render.h: empty engine host = the local swarm).
 Target TargetOf(const crds::Site& site) {
   if (!site.spec.engine) return {};

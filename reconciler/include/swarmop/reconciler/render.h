@@ -49,6 +49,12 @@ struct Owner {
   bool operator==(const Owner&) const = default;
 };
 
+// The ownership labels (labels.h) of an object of `owner`, placed at `site` (may be empty), written for the
+// spec whose hash is `spec_hash` (may be empty), over `user_labels`: ownership wins on a key clash. The one
+// place that says what makes an object swarmop's.
+engine::Labels OwnedLabels(const Owner& owner, const std::string& site, const std::string& spec_hash,
+                           const engine::Labels& user_labels = {});
+
 // Which swarm an object goes to. Empty engine_host: the local swarm (the engine apply is given).
 struct Target {
   std::string site;         // set for objects of a separate-swarm site
