@@ -146,6 +146,35 @@ void CheckKong(const ServiceSpec& spec, Checker& check) {
   }
 }
 
+// The Elasticsearch URL goes into the pipeline text as a quoted string: TLS only, and no credentials in it
+// (they come from credentialsSecret), nothing that could end the string or the line.
+void CheckLogstash(const ServiceSpec& spec, Checker& check) {
+  if (!spec.logstash) {
+    if (spec.profile == Profile::kLogstash) {
+      check.Error("/spec/logstash", "required for profile logstash (the Elasticsearch URL)");
+    }
+    return;
+  }
+  if (spec.profile != Profile::kLogstash) {
+    check.Error("/spec/logstash", "only for profile logstash");
+    return;
+  }
+  const std::string& url = spec.logstash->elasticsearch;
+  const std::string scheme = "https://";
+  std::string authority = url.rfind(scheme, 0) == 0 ? url.substr(scheme.size()) : "";
+  authority = authority.substr(0, authority.find('/'));
+  if (url.rfind(scheme, 0) != 0) {
+    check.Error("/spec/logstash/elasticsearch", "must be an https:// URL (logs leave the site over TLS)");
+  } else if (authority.empty() || authority[0] == ':') {
+    check.Error("/spec/logstash/elasticsearch", "names no host");
+  } else if (authority.find('@') != std::string::npos) {
+    check.Error("/spec/logstash/elasticsearch",
+                "must not carry credentials; put \"user:password\" in the secret credentialsSecret names");
+  } else if (url.find_first_of("\"'\\ \t\r\n{}$") != std::string::npos) {
+    check.Error("/spec/logstash/elasticsearch", "must not contain quotes, spaces, braces, $ or backslashes");
+  }
+}
+
 }  // namespace
 
 Diagnostic At(const ObjectBase& object, Kind kind, const std::string& pointer, std::string message) {
@@ -203,9 +232,7 @@ std::vector<Diagnostic> CheckService(const Service& service) {
   if (spec.expose && spec.expose->paths.empty() && spec.expose->hosts.empty()) {
     check.Error("/spec/expose", "give paths or hosts (what the gateway routes to this service)");
   }
-  if (spec.profile == Profile::kLogstash && !spec.logstash) {
-    check.Error("/spec/logstash", "required for profile logstash (the Elasticsearch URL)");
-  }
+  CheckLogstash(spec, check);
   return check.Take();
 }
 

@@ -3,9 +3,13 @@
 #include <glog/logging.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
+#include <utility>
 
 #include "swarmop/reconciler/drift.h"
+#include "swarmop/reconciler/profiles/dependants.h"
 
 namespace swarmop::reconciler {
 namespace {
@@ -101,6 +105,28 @@ int CountServices(const PlanResult& planned, const Request& key) {
   return count;
 }
 
+// Kind/name -> spec hash of every valid stored spec.
+std::map<Request, std::string> SpecHashes(const StoreContents& contents) {
+  std::map<Request, std::string> out;
+  for (const StoredSpec& spec : contents.specs)
+    out[Request{crds::KindName(spec.kind), spec.name}] = spec.spec_hash;
+  return out;
+}
+
+// The keys whose spec was added, changed or removed between two loads.
+std::set<Request> ChangedSpecs(const StoreContents& before, const StoreContents& after) {
+  std::map<Request, std::string> old_hashes = SpecHashes(before), new_hashes = SpecHashes(after);
+  std::set<Request> changed;
+  for (const auto& [key, hash] : new_hashes) {
+    auto it = old_hashes.find(key);
+    if (it == old_hashes.end() || it->second != hash) changed.insert(key);
+  }
+  for (const auto& [key, hash] : old_hashes) {
+    if (!new_hashes.count(key)) changed.insert(key);
+  }
+  return changed;
+}
+
 }  // namespace
 
 struct EstateReconciler::KeyContext {
@@ -136,6 +162,7 @@ StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
 StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status().WithContext("loading specs");
+  EnqueueDependants(*contents);
   if (!MayWrite()) {
     // Not leading: another replica reconciles; this one must not even publish status.
     VLOG(1) << "not leading: " << request.ToString() << " left alone";
@@ -176,6 +203,23 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
   Plan plan = KeyPlan(planned->plan, request, context.problems);
   if (plan.empty()) return ReportSteady(context, *planned);
   return ApplyForKey(context, plan, *planned);
+}
+
+void EstateReconciler::EnqueueDependants(const std::shared_ptr<const StoreContents>& contents) {
+  if (!options_.enqueue) return;
+  std::shared_ptr<const StoreContents> before;
+  {
+    std::lock_guard<std::mutex> lock(seen_mu_);
+    if (seen_ == contents) return;
+    before = std::exchange(seen_, contents);
+  }
+  if (!before) return;  // the first load: start-up queues every key anyway
+  std::set<Request> changed = ChangedSpecs(*before, *contents);
+  if (changed.empty()) return;
+  for (const Request& key : profiles::ProfileDependants(before->state, contents->state, changed)) {
+    VLOG(1) << key.ToString() << " derives from a changed spec: queued";
+    options_.enqueue(key);
+  }
 }
 
 StatusOr<Result> EstateReconciler::ReportInvalid(const KeyContext& context, const InvalidSpec& invalid) {

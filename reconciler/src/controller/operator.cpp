@@ -83,7 +83,8 @@ struct Operator::Parts {
         specs([this] { return store.Load(); }),
         last_good(specs),
         status(store, counting, own_writes),
-        reconciler(counting, specs, status, &metrics, SystemClock(), Wired(options.reconcile)),
+        reconciler(counting, specs, status, &metrics, SystemClock(),
+                   WithDependants(Wired(options.reconcile))),
         keys(counting, specs),
         controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller),
         sites(
@@ -101,6 +102,13 @@ struct Operator::Parts {
     options.site_down = [this](const std::string& site) { return SiteDown(site); };
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
     options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
+    return options;
+  }
+
+  // A changed spec marks the profile Services that derive from it (EstateReconcilerOptions::enqueue). The
+  // local reconciler only: the separate sites' loops resync on their own.
+  EstateReconcilerOptions WithDependants(EstateReconcilerOptions options) {
+    options.enqueue = [this](const Request& key) { controller.Mark(key); };
     return options;
   }
 

@@ -68,6 +68,14 @@ Status RenderService(const crds::DesiredState& desired, const crds::Service& ser
         profile->second(ProfileContext{desired, service}, out)
             .WithContext(std::string("profile ") + crds::ProfileName(service.spec.profile)));
   }
+  if (options.service_adjusters.empty()) return Status::Ok();
+  const Owner owner{"Service", service.name()};
+  for (DesiredService& rendered : out.services) {
+    if (rendered.owner != owner) continue;
+    for (const ServiceAdjuster& adjust : options.service_adjusters) {
+      SWARMOP_RETURN_IF_ERROR(adjust(ProfileContext{desired, service}, rendered));
+    }
+  }
   return Status::Ok();
 }
 

@@ -11,6 +11,10 @@
 //      again). Something to do: log it (drift corrections as such), ApplyPlan, status Progressing, requeue;
 //      a failed apply is Degraded (ApplyFailed) and an error, so the queue backs off.
 //   5. The spec no longer exists: its objects are pruned by the plan; its status is forgotten.
+// With options.enqueue set (watch mode), the first reconcile that sees a new load of the specs compares it
+// with the load before and hands the profile Services that derive from the specs that changed
+// (profiles/dependants.h: a gateway when a Service's expose changes, the Services at a Logstash's sites when
+// it comes or goes) to enqueue, so they re-render now rather than at the next resync.
 // Thread-safety: Reconcile may run concurrently for different keys.
 #pragma once
 
@@ -65,6 +69,8 @@ struct EstateReconcilerOptions {
   // {"SiteUnreachable", "0/1 nodes ready: douala down"}; an empty reason when it is Ready or not judged yet.
   // A steady Site spec whose site is down then reads Degraded with that reason, not Converged.
   std::function<std::pair<std::string, std::string>(const std::string& site)> site_down;
+  // Watch mode: marks a key in the controller's queue (see the top of this file). Empty: nothing is marked.
+  std::function<void(const Request&)> enqueue;
 };
 
 class EstateReconciler : public Reconciler {
@@ -87,6 +93,7 @@ class EstateReconciler : public Reconciler {
   Status Publish(const KeyContext& context, SpecStatus status);
   crds::DesiredState Desired(const KeyContext& context) const;
   bool MayWrite() const { return !options_.may_write || options_.may_write(); }
+  void EnqueueDependants(const std::shared_ptr<const StoreContents>& contents);
 
   engine::Engine& engine_;
   SpecCache& specs_;
@@ -95,6 +102,8 @@ class EstateReconciler : public Reconciler {
   const Clock& clock_;
   EstateReconcilerOptions options_;
   std::mutex network_mu_;  // one network creation at a time across keys
+  std::mutex seen_mu_;
+  std::shared_ptr<const StoreContents> seen_;  // the last load of the specs EnqueueDependants compared
 };
 
 }  // namespace swarmop::reconciler

@@ -99,6 +99,11 @@ struct ProfileContext {
   const crds::Service& service;
 };
 using ProfileRenderer = std::function<Status(const ProfileContext&, RenderedState& out)>;
+// Adjusts one per-site Swarm service of `context.service` (any profile), after that Service's profile hook:
+// e.g. the logstash profile's log shipping (profiles/logstash.h) gives every Service at a site with a
+// Logstash the gelf log driver. Sees only the desired state and that one service, so a key's render of its
+// own objects gets the same result as a whole-estate render.
+using ServiceAdjuster = std::function<Status(const ProfileContext&, DesiredService& service)>;
 // Renders a Replication's database members. Nothing is rendered when unset (the default today).
 using ReplicationRenderer =
     std::function<Status(const crds::DesiredState&, const crds::Replication&, RenderedState& out)>;
@@ -107,6 +112,8 @@ struct RenderOptions {
   // Called after the generic rendering of every Service whose profile is listed. Profiles without an
   // entry get the generic path only.
   std::map<crds::Profile, ProfileRenderer> profiles;
+  // Called, in order, on every per-site service of every Service, after its profile hook.
+  std::vector<ServiceAdjuster> service_adjusters;
   ReplicationRenderer replication;
 };
 
