@@ -9,7 +9,6 @@
 namespace swarmop::charts {
 namespace {
 
-constexpr const char* kManagedBy = "io.swarmop.managed-by";
 constexpr const char* kRole = "io.swarmop.role";
 constexpr const char* kRoleRelease = "release";
 constexpr const char* kRevision = "io.swarmop.release.revision";
@@ -49,7 +48,7 @@ ReleaseRecord FromConfig(const engine::Config& config) {
 
 // Every record config of every release (or of one), data included.
 StatusOr<std::vector<engine::Config>> RecordConfigs(engine::Engine& engine, const std::string& release) {
-  std::map<std::string, std::string> selector = {{kManagedBy, "swarmop"}, {kRole, kRoleRelease}};
+  std::map<std::string, std::string> selector = {{kRole, kRoleRelease}};
   if (!release.empty()) selector[kReleaseLabel] = release;
   auto listed = engine.ListConfigs(engine::ListFilter::Labels(selector));
   if (!listed.ok()) return listed.status();
@@ -110,10 +109,9 @@ Status WriteRelease(engine::Engine& engine, const ReleaseRecord& record) {
   engine::ConfigSpec spec;
   spec.name = "swarmop-release-" + record.release + "-v" + std::to_string(record.revision);
   spec.data = data.dump(2) + "\n";
-  spec.labels = {{kManagedBy, "swarmop"},         {kRole, kRoleRelease},
-                 {kReleaseLabel, record.release}, {kRevision, std::to_string(record.revision)},
-                 {kChart, record.chart},          {kVersion, record.version},
-                 {kStatus, record.status}};
+  spec.labels = {
+      {kRole, kRoleRelease},  {kReleaseLabel, record.release}, {kRevision, std::to_string(record.revision)},
+      {kChart, record.chart}, {kVersion, record.version},      {kStatus, record.status}};
   auto created = engine.CreateConfig(spec);
   if (!created.ok()) return created.status().WithContext("creating release record " + spec.name);
   for (const engine::Config& old : *before) {

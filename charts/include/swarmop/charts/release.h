@@ -2,8 +2,7 @@
 // newest revision; older ones are removed once the new one exists). The specs themselves live in the spec
 // store (reconciler/spec_store.h), each labelled io.swarmop.release=<release>.
 //
-// Record config: name "swarmop-release-<release>-v<revision>", labels io.swarmop.managed-by=swarmop,
-// io.swarmop.role=release, io.swarmop.release=<release>, io.swarmop.release.revision/chart/version/status;
+// Record config: name "swarmop-release-<release>-v<revision>", labels io.swarmop.role=release, io.swarmop.release=<release>, io.swarmop.release.revision/chart/version/status;
 // data is JSON {release, chart, version, appVersion, revision, status, values, specs}. The status label is
 // the one thing updated in place (configs are immutable otherwise): deployed, failed. Thread-safety: as safe
 // as the engine.
