@@ -21,6 +21,7 @@ struct ReleaseArgs {
   std::string chart;
   ChartValueArgs values;
   bool install = false;  // upgrade --install
+  std::string environment;
   bool dry_run = false;
   bool wait = false;
   std::string timeout = "5m";
@@ -79,6 +80,7 @@ void RunRelease(const ReleaseArgs& args, Mode mode) {
   request.release = args.release;
   request.revision = existing->has_value() ? (*existing)->revision + 1 : 1;
   request.label_release = true;
+  request.environment = EnvironmentName(args.environment);
   const charts::RenderResult rendered =
       RenderOrFail(chart, args.values, request, "nothing stored, nothing changed");
 
@@ -162,6 +164,8 @@ CLI::App* AddReleaseOptions(CLI::App* cmd, const std::shared_ptr<ReleaseArgs>& a
   cmd->add_option("chart", args->chart, "chart folder, or the name of a chart shipped with swarmop")
       ->required();
   AddChartValueOptions(cmd, args->values);
+  cmd->add_option("--env", args->environment,
+                  "environment whose overrides the stored specs get, as in apply (default: $SWARMOP_ENV)");
   cmd->add_flag("--wait", args->wait, "wait until every service runs as desired; exit 1 if it does not");
   cmd->add_option("--timeout", args->timeout, "how long --wait waits (default 5m)");
   cmd->add_flag("--dry-run", args->dry_run, "print what would be stored and changed; write nothing");

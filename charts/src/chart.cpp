@@ -55,8 +55,11 @@ StatusOr<Chart> LoadChart(const std::string& ref) {
   chart.dir = dir.string();
   const auto meta_text = ReadFile(dir / "Chart.yaml");
   if (!meta_text) {
+    std::string shipped;
+    for (const std::string& path : ShippedCharts())
+      shipped += (shipped.empty() ? "" : ", ") + fs::path(path).filename().string();
     return InvalidArgumentError(ref + ": not a chart (no " + (dir / "Chart.yaml").string() +
-                                "; shipped charts: see `swarmop lint --help`)");
+                                "); shipped charts: " + shipped);
   }
   try {
     const YAML::Node meta = YAML::Load(*meta_text);

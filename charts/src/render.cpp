@@ -2,6 +2,7 @@
 #include "swarmop/charts/render.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "helpers.h"
 #include "values.h"
@@ -81,6 +82,13 @@ RenderResult RenderChart(const Chart& chart, const RenderRequest& request) {
     return result;
   }
   if (request.label_release) {
+    if (!request.environment.empty()) {
+      parsed = crds::ParseSpecs(result.manifests, {.environment = request.environment});
+      if (!parsed.ok()) {
+        result.errors = std::move(parsed.errors);
+        return result;
+      }
+    }
     std::vector<crds::SourceFile> labelled;
     AppendLabelled(parsed.state.sites, request.release, labelled);
     AppendLabelled(parsed.state.services, request.release, labelled);
@@ -99,8 +107,12 @@ RenderResult RenderChart(const Chart& chart, const RenderRequest& request) {
 std::string ManifestStream(const RenderResult& result) {
   std::string out;
   for (const crds::SourceFile& manifest : result.manifests) {
-    out += "---\n# Source: " + manifest.path + "\n" + manifest.content;
-    if (!manifest.content.empty() && manifest.content.back() != '\n') out += "\n";
+    // A template that starts with its own "---" would otherwise leave an empty document after the comment.
+    std::string_view content = manifest.content;
+    while (content.rfind("\n", 0) == 0) content.remove_prefix(1);
+    if (content.rfind("---\n", 0) == 0) content.remove_prefix(4);
+    out += "---\n# Source: " + manifest.path + "\n" + std::string(content);
+    if (!content.empty() && content.back() != '\n') out += "\n";
   }
   return out;
 }

@@ -180,6 +180,13 @@ check "list shows b only" bash -c "grep -q '^b ' '$OUT/list3.out' && ! grep -q '
 run uninstall_again uninstall a
 check "uninstalling a missing release exits 1" test "$(rc uninstall_again)" = 1
 
+# --- an upgrade whose render no longer holds a spec deletes it; the rest is not written
+run upgrade_drop upgrade b "$CHART" --set web.replicas=2 --set worker.enabled=false --wait --timeout 90s
+check "upgrade dropping the worker exits 0" test "$(rc upgrade_drop)" = 0
+check "upgrade deletes the spec the chart no longer renders" has upgrade_drop.out "Service/b-worker deleted (no longer in the chart)"
+check "the dropped worker's service is pruned" test "$(version b-worker-lab)" = gone
+check "b-web is not written" test "$(version b-web-lab)" = "$B_WEB_V"
+
 run upgrade_install upgrade e "$CHART" --install --dry-run
 check "upgrade --install of a new release plans an install" has upgrade_install.out "release e revision 1 (pair 1.0.0) would be recorded"
 

@@ -62,5 +62,21 @@ TEST(ShippedCharts, TheReleaseNameNamesTheSpecsOfAnAppChart) {
   EXPECT_EQ(rendered.specs.services[0].metadata.labels.at(kReleaseLabel), "billing-api");
 }
 
+TEST(ShippedCharts, AnInstalledReleaseGetsTheEnvironmentsOverridesAsApplyWould) {
+  auto chart = LoadChart("estate");
+  ASSERT_TRUE(chart.ok());
+  RenderRequest request;
+  request.release = "estate";
+  request.label_release = true;
+  request.environment = "staging";
+  const RenderResult rendered = RenderChart(*chart, request);
+  ASSERT_EQ(crds::FormatDiagnostics(rendered.errors), "");
+  const crds::Service* api = rendered.specs.FindService("identity-api");
+  ASSERT_NE(api, nullptr);
+  EXPECT_EQ(api->spec.sites.at("douala").replicas, 1);
+  EXPECT_EQ(api->spec.env.at("DJANGO_DEBUG"), "0");
+  EXPECT_EQ(api->metadata.labels.at(kReleaseLabel), "estate");
+}
+
 }  // namespace
 }  // namespace swarmop::charts

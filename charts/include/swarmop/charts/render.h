@@ -38,8 +38,11 @@ struct RenderRequest {
   int revision = 1;
   std::vector<ValuesFile> values_files;  // -f, in order
   std::vector<std::string> set_flags;    // --set a.b=c, in order ("a.b=c"; lists as {x,y})
-  // Adds metadata.labels[io.swarmop.release] = release to every rendered spec (install/upgrade).
+  // Adds metadata.labels[io.swarmop.release] = release to every rendered spec (install/upgrade): the
+  // manifests become the specs' canonical documents, with `environment`'s overrides applied (as `apply
+  // --env` stores them).
   bool label_release = false;
+  std::string environment;
 };
 
 struct RenderResult {
