@@ -54,6 +54,9 @@ StatusOr<std::vector<engine::Config>> RecordConfigs(engine::Engine& engine, cons
   if (!listed.ok()) return listed.status();
   std::vector<engine::Config> out;
   for (engine::Config& config : *listed) {
+    // The label filter ran on the engine; be sure.
+    if (Label(config, kRole) != kRoleRelease || (!release.empty() && Label(config, kReleaseLabel) != release))
+      continue;
     if (config.spec.data.empty()) {
       auto inspected = engine.InspectConfig(config.id);
       if (!inspected.ok()) {
