@@ -2,10 +2,13 @@
 // newest revision; older ones are removed once the new one exists). The specs themselves live in the spec
 // store (reconciler/spec_store.h), each labelled io.swarmop.release=<release>.
 //
-// Record config: name "swarmop-release-<release>-v<revision>", labels io.swarmop.role=release, io.swarmop.release=<release>, io.swarmop.release.revision/chart/version/status;
-// data is JSON {release, chart, version, appVersion, revision, status, values, specs}. The status label is
-// the one thing updated in place (configs are immutable otherwise): deployed, failed. Thread-safety: as safe
-// as the engine.
+// Record config: name "swarmop-release-<release>-v<revision>", labels io.swarmop.role=release,
+// io.swarmop.release=<release>, io.swarmop.release.revision/chart/version/status; data is JSON {release,
+// chart, version, appVersion, revision, status, values, specs}. The status label is the one thing updated in
+// place (configs are immutable otherwise): deployed, failed. Like the leader lease, a record carries no
+// io.swarmop.managed-by label: the converge prunes every managed config no service uses, and a record is
+// used by none.
+// Thread-safety: as safe as the engine.
 #pragma once
 
 #include <optional>
