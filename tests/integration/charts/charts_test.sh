@@ -40,7 +40,7 @@ version() { inspect "$1" '{{.Version.Index}}'; }
 replicas() { inspect "$1" '{{.Spec.Mode.Replicated.Replicas}}'; }
 spec_configs() { "$DOCKER" config ls -q --filter label=io.swarmop.role=spec | sort; }
 all_configs() { "$DOCKER" config ls -q | sort; }
-NODE=$("$DOCKER" node ls -q | head -1)
+NODE=$("$DOCKER" info --format '{{.Swarm.NodeID}}')  # the manager: its containers are the ones `docker ps` sees
 
 cleanup() {
   "$DOCKER" service ls -q --filter label=io.swarmop.managed-by=swarmop | xargs -r "$DOCKER" service rm >/dev/null 2>&1
@@ -59,19 +59,19 @@ cleanup() {
     [ -z "$("$DOCKER" network ls -q --filter label=io.swarmop.managed-by=swarmop)" ] && break
     sleep 1
   done
-  "$DOCKER" node update --label-rm site "$NODE" >/dev/null 2>&1
+  "$DOCKER" node update --label-rm charts-test "$NODE" >/dev/null 2>&1
   true
 }
 trap 'cleanup; rm -rf "$OUT"' EXIT
 cleanup
 
 # --- the estate around the releases: a Site and a hand-made Service (stored by apply), an unowned decoy
-"$DOCKER" node update --label-add site=lab "$NODE" >/dev/null
+"$DOCKER" node update --label-add charts-test=lab "$NODE" >/dev/null
 cat >"$OUT/estate.yaml" <<'YAML'
 apiVersion: swarmop.io/v1alpha1
 kind: Site
 metadata: {name: lab}
-spec: {role: cloud, nodeSelector: {site: lab}, network: {encrypted: false}}
+spec: {role: cloud, nodeSelector: {charts-test: lab}, network: {encrypted: false}}
 ---
 apiVersion: swarmop.io/v1alpha1
 kind: Service
