@@ -17,6 +17,13 @@ void AddDiffCommand(CLI::App& app);      // diff_command.cpp
 void AddGetCommand(CLI::App& app);       // get_command.cpp
 void AddDeleteCommand(CLI::App& app);    // delete_command.cpp
 void AddExportCommand(CLI::App& app);    // export_command.cpp
+// Charts (charts/): template_command.cpp, lint_command.cpp, install_command.cpp (install and upgrade),
+// uninstall_command.cpp, list_command.cpp.
+void AddTemplateCommand(CLI::App& app);
+void AddLintCommand(CLI::App& app);
+void AddInstallCommand(CLI::App& app);  // install and upgrade
+void AddUninstallCommand(CLI::App& app);
+void AddListCommand(CLI::App& app);
 // Watch mode: the controller, optionally leader-elected.
 void AddRunCommand(CLI::App& app);  // run_command.cpp
 

@@ -31,6 +31,11 @@ int main(int argc, char** argv) {
   AddGetCommand(app);
   AddDeleteCommand(app);
   AddExportCommand(app);
+  AddTemplateCommand(app);
+  AddLintCommand(app);
+  AddInstallCommand(app);
+  AddUninstallCommand(app);
+  AddListCommand(app);
   AddRunCommand(app);
 
   try {

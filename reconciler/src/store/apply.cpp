@@ -43,6 +43,9 @@ engine::ConfigSpec SpecConfig(const store::ObjectRef& ref, const std::string& co
                    {labels::kKind, crds::KindName(ref.kind)},
                    {labels::kName, ref.object->name()},
                    {labels::kHash, ref.object->hash}};
+  // A chart's release (charts/): on the config too, so `docker config ls --filter label=...` finds it.
+  auto release = ref.object->metadata.labels.find(labels::kRelease);
+  if (release != ref.object->metadata.labels.end()) config.labels[labels::kRelease] = release->second;
   return config;
 }
 

@@ -68,6 +68,23 @@ TEST(SpecStore, ApplyStoresEachSpecAsALabelledContentAddressedConfig) {
   EXPECT_THAT(web.Summary(), HasSubstr("Service/web stored (config swarmop-service-web-"));
 }
 
+TEST(SpecStore, AChartsReleaseLabelIsCopiedOntoTheConfigAndNoOtherMetadataLabelIs) {
+  FakeConfigs engine;
+  SpecStore store(engine);
+  const std::string released =
+      "apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: web, labels: {io.swarmop.release: "
+      "r1, "
+      "tier: api}}\nspec: {image: local/busybox:1, sites: {douala: {replicas: 1}}}\n";
+  ApplySpecsResult result = ApplyOk(store, Files(kSites, released));
+  const engine::Config* web = engine.ByName(result.plan.writes.back().config_name);
+  ASSERT_NE(web, nullptr);
+  EXPECT_EQ(web->spec.labels.at(labels::kRelease), "r1");
+  EXPECT_EQ(web->spec.labels.count("tier"), 0u);
+  const engine::Config* site = engine.ByName(result.plan.writes.front().config_name);
+  ASSERT_NE(site, nullptr);
+  EXPECT_EQ(site->spec.labels.count(labels::kRelease), 0u);
+}
+
 TEST(SpecStore, ReapplyingTheSameFilesWritesNothing) {
   FakeConfigs engine;
   SpecStore store(engine);

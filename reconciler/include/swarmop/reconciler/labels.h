@@ -22,6 +22,8 @@ inline constexpr const char* kName = "io.swarmop.name";
 inline constexpr const char* kHash = "io.swarmop.hash";
 inline constexpr const char* kRole = "io.swarmop.role";  // "spec" on stored specs
 inline constexpr const char* kRoleSpec = "spec";
+// On stored specs installed by a chart (copied from the spec's metadata.labels) and on release records.
+inline constexpr const char* kRelease = "io.swarmop.release";
 
 // True when `object_labels` mark the object as swarmop's.
 inline bool IsOwned(const std::map<std::string, std::string>& object_labels) {
