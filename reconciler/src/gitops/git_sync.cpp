@@ -14,6 +14,15 @@ bool FromGit(const std::map<std::string, std::string>& config_labels) {
   return labels::IsOwned(config_labels) && it != config_labels.end() && it->second == labels::kSourceGit;
 }
 
+bool HasLabels(const std::map<std::string, std::string>& have,
+               const std::map<std::string, std::string>& want) {
+  for (const auto& [key, value] : want) {
+    auto it = have.find(key);
+    if (it == have.end() || it->second != value) return false;
+  }
+  return true;
+}
+
 std::string Short(const std::string& commit) { return commit.substr(0, 12); }
 
 }  // namespace
@@ -108,6 +117,7 @@ Status GitSync::ApplyRevision(const FetchedRevision& revision) {
     if (!spec.owned) continue;
     const bool in_git = in_revision.count({spec.kind, spec.name}) > 0;
     if (in_git) {
+      if (HasLabels(spec.labels, git_labels)) continue;  // the usual case: no inspect, no write
       Status labelled = store_.MergeOwnedLabels(spec.config_id, git_labels);
       if (!labelled.ok() && labelled.code() != Code::kNotFound) return labelled;
     } else if (FromGit(spec.labels)) {
