@@ -8,9 +8,10 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
 # Debian packages: build dependencies, then the test bed (a private dockerd + a busybox image).
+# libgit2-dev: pull mode (`swarmop run --git-url`); git: the gitops tests commit and serve with it (docs/gitops.md).
 BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcpprest-dev nlohmann-json3-dev \
   libyaml-cpp-dev libgoogle-glog-dev libgtest-dev libgmock-dev libvalijson-dev libcli11-dev \
-  prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev ccache
+  prometheus-cpp-dev libkainjow-mustache-dev libbenchmark-dev libssl-dev libgit2-dev git ccache
 # postgresql: the replication tests run real servers from the rendered configuration.
 # openssl: `testbed.sh up --tls` makes a throw-away CA and certificates.
 # mmdebstrap: the estate's images (PostgreSQL, the Django API, Prometheus) are built from Debian packages.

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "spec_status_text.h"
 #include "store_report.h"
+#include "swarmop/reconciler/git_source.h"
 #include "swarmop/reconciler/site_monitor.h"
 #include "swarmop/reconciler/site_report.h"
 
@@ -33,6 +34,9 @@ nlohmann::json SpecJson(const reconciler::StoredSpec& spec) {
           {"configId", spec.config_id},
           {"createdAt", spec.created_at},
           {"owned", spec.owned},
+          {"revision", spec.labels.count(reconciler::labels::kGitRevision)
+                           ? spec.labels.at(reconciler::labels::kGitRevision)
+                           : ""},
           {"status", status},
           {"summary", StatusText(spec.labels)}};
 }

@@ -61,8 +61,7 @@ void PrintWrites(const reconciler::ApplySpecsPlan& plan, bool dry_run) {
 }
 
 void RunRelease(const ReleaseArgs& args, Mode mode) {
-  const auto timeout = ParseDuration(args.timeout);
-  if (!timeout) Fail(kExitError, "--timeout " + args.timeout + ": not a duration (e.g. 90s, 5m, 1h)");
+  const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   const charts::Chart chart = LoadChartOrFail(args.chart);
   std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
   auto existing = charts::FindRelease(*engine, args.release);
@@ -149,7 +148,7 @@ void RunRelease(const ReleaseArgs& args, Mode mode) {
   if (!recorded.ok()) FailOnEngineError(recorded, "recording release " + args.release);
   std::cout << what << " recorded\n";
 
-  const int code = ConvergeEstate(*engine, desired, {args.wait, *timeout});
+  const int code = ConvergeEstate(*engine, desired, {args.wait, timeout});
   if (code != kExitOk) {
     Status marked = charts::SetReleaseStatus(*engine, args.release, "failed");
     if (!marked.ok())

@@ -30,6 +30,7 @@
 #include "cli_support.h"
 #include "commands.h"
 #include "render_options.h"
+#include "run_git_flags.h"
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/reconciler/http_request.h"
 #include "swarmop/reconciler/http_server.h"
@@ -56,6 +57,7 @@ struct RunArgs {
   std::string site_interval = "5s";
   bool leader_elect = false;
   std::string lease_duration = "15s";
+  GitFlags git;  // pull mode (run_git_flags.h)
 };
 
 std::chrono::milliseconds PositiveDuration(const std::string& flag, const std::string& text) {
@@ -111,6 +113,7 @@ reconciler::OperatorOptions Options(const RunArgs& args) {
   options.load.environment = EnvironmentName(args.environment);
   options.reconcile.render = SwarmopRenderOptions();  // Replications too, as apply and diff render them
   options.reconcile.observe_replications = true;      // as apply and diff: steps follow completed jobs
+  ApplyGitFlags(args.git, options);
   return options;
 }
 
@@ -281,6 +284,7 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_option("--lease-duration", args->lease_duration,
                   "--leader-elect: a leader that stops renewing is replaced after about this long")
       ->capture_default_str();
+  AddGitFlags(*cmd, args->git);
   cmd->callback([args] { Run(*args); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli_support.h"
 #include "spec_status_text.h"
+#include "swarmop/reconciler/git_source.h"
 
 namespace swarmop::cli {
 
@@ -25,11 +26,15 @@ SpecSelector ParseSelector(const std::string& kind_arg, const std::string& name_
 }
 
 std::string SpecTable(const reconciler::StoreContents& contents, const SpecSelector& selector) {
-  std::vector<std::vector<std::string>> rows = {{"KIND", "NAME", "HASH", "CONFIG", "AGE", "STATUS"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"KIND", "NAME", "HASH", "REVISION", "CONFIG", "AGE", "STATUS"}};
   for (const reconciler::StoredSpec& spec : contents.specs) {
     if (!selector.Matches(spec.kind, spec.name)) continue;
     std::string config = spec.config_name + (spec.owned ? "" : " (hand-made)");
-    rows.push_back({crds::KindName(spec.kind), spec.name, spec.spec_hash.substr(0, 10), config,
+    // REVISION: the git commit pull mode applied (git_source.h); "-" for specs from apply or by hand.
+    auto revision = spec.labels.find(reconciler::labels::kGitRevision);
+    rows.push_back({crds::KindName(spec.kind), spec.name, spec.spec_hash.substr(0, 10),
+                    revision == spec.labels.end() ? "-" : revision->second.substr(0, 12), config,
                     FormatAge(spec.created_at), StatusText(spec.labels)});
   }
   return FormatTable(rows);

@@ -21,8 +21,7 @@ struct UninstallArgs {
 };
 
 void RunUninstall(const UninstallArgs& args) {
-  const auto timeout = ParseDuration(args.timeout);
-  if (!timeout) Fail(kExitError, "--timeout " + args.timeout + ": not a duration (e.g. 90s, 5m, 1h)");
+  const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
   auto record = charts::FindRelease(*engine, args.release);
   if (!record.ok()) FailOnEngineError(record.status(), "reading release " + args.release);
@@ -50,7 +49,7 @@ void RunUninstall(const UninstallArgs& args) {
   Status removed = charts::RemoveRelease(*engine, args.release);
   if (!removed.ok()) FailOnEngineError(removed, "removing release " + args.release);
   std::cout << "release " << args.release << " uninstalled\n";
-  const int code = ConvergeEstate(*engine, remaining, {args.wait, *timeout});
+  const int code = ConvergeEstate(*engine, remaining, {args.wait, timeout});
   if (code != kExitOk) throw CommandExit{code};
 }
 

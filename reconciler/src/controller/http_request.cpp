@@ -58,13 +58,33 @@ bool BearerTokenMatches(const std::string& expected, std::string_view authorizat
     return false;
   std::string_view rest = authorization.substr(kScheme.size());
   if (rest.front() != ' ' && rest.front() != '\t') return false;
-  std::string_view presented = Trim(rest);
+  return SecretMatches(expected, Trim(rest));
+}
+
+bool SecretMatches(const std::string& expected, std::string_view presented) {
   unsigned char want[SHA256_DIGEST_LENGTH], got[SHA256_DIGEST_LENGTH];
   Digest(expected, want);
   Digest(presented, got);
   // Both the digest comparison and the emptiness check run whatever the inputs; expected is never empty.
   bool same = CRYPTO_memcmp(want, got, SHA256_DIGEST_LENGTH) == 0;
   return same && !expected.empty();
+}
+
+HttpResponse AnswerHttpRequest(const HttpRoutes& routes, const HttpPostRoutes& post_routes,
+                               const HttpAccess& access, const HttpRequestView& request) {
+  if (request.method == "POST") {
+    std::string path(request.target.substr(0, request.target.find('?')));
+    auto it = post_routes.find(path);
+    if (it != post_routes.end()) {
+      static const HttpPostRequest kEmpty;
+      try {
+        return it->second(request.post ? *request.post : kEmpty);
+      } catch (const std::exception& e) {
+        return Text(500, std::string("internal error: ") + e.what() + "\n");
+      }
+    }
+  }
+  return AnswerHttpRequest(routes, access, request);
 }
 
 HttpResponse AnswerHttpRequest(const HttpRoutes& routes, const HttpAccess& access,

@@ -6,6 +6,7 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -14,6 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <list>
 #include <mutex>
 #include <sstream>
@@ -143,9 +145,29 @@ http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned v
 
 using Parser = http::request_parser<http::string_body>;
 
+bool IsPostRoute(const HttpServerOptions& options, beast::string_view method, beast::string_view target) {
+  if (method != "POST") return false;
+  std::string path(target.substr(0, target.find('?')));
+  return options.post_routes.count(path) > 0;
+}
+
+// Beast checks a Content-Length against the body limit while it reads the header, so the limit set before
+// the header is the largest any path allows; BodyLimitFor then narrows it to the request's path.
 void Limit(Parser& parser, const HttpServerOptions& options) {
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-  parser.body_limit(options.body_limit);
+  parser.body_limit(options.post_routes.empty() ? options.body_limit
+                                                : std::max(options.body_limit, options.post_body_limit));
+}
+
+// Once the header is read: the body limit of this request's path (post_body_limit for a POST to a webhook
+// path, body_limit otherwise), set on the parser for a chunked body; false when its Content-Length is over.
+bool BodyLimitFor(Parser& parser, const HttpServerOptions& options) {
+  const auto& header = parser.get();
+  const size_t limit = IsPostRoute(options, header.method_string(), header.target()) ? options.post_body_limit
+                                                                                     : options.body_limit;
+  if (auto length = parser.content_length(); length && *length > limit) return false;
+  parser.body_limit(limit);
+  return true;
 }
 
 // What a finished read answers: a refusal for a request over a limit or malformed (`refused`: then the
@@ -169,8 +191,18 @@ std::optional<HttpResponse> AnswerRead(const Shared& shared, beast::error_code e
   std::optional<std::string_view> authorization;
   if (auto it = request.find(http::field::authorization); it != request.end())
     authorization = View(it->value());
-  return AnswerHttpRequest(shared.routes, shared.options.access,
-                           {View(request.method_string()), View(request.target()), authorization});
+  HttpRequestView view{View(request.method_string()), View(request.target()), authorization};
+  HttpPostRequest post;
+  if (IsPostRoute(shared.options, request.method_string(), request.target())) {
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      post.headers[name] = std::string(field.value());
+    }
+    post.body = request.body();
+    view.post = &post;
+  }
+  return AnswerHttpRequest(shared.routes, shared.options.post_routes, shared.options.access, view);
 }
 
 // One client connection: [TLS handshake] then read request, answer, repeat while keep-alive. Every step
@@ -225,6 +257,16 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     parser_.emplace();
     Limit(*parser_, shared_->options);
     beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
+    // The header first: a POST to a webhook path may carry a bigger body than any other request.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->OnRead(ec);
+                              self->ReadBody();
+                            });
+  }
+
+  void ReadBody() {
+    if (!BodyLimitFor(*parser_, shared_->options)) return OnRead(http::error::body_limit);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
@@ -439,11 +481,20 @@ std::string AnswerRawHttpRequest(const HttpRoutes& routes, const HttpServerOptio
   Shared shared(options, routes, nullptr);
   Parser parser;
   Limit(parser, options);
-  parser.eager(true);
+  parser.eager(false);  // stop after the header: a webhook path's body limit is set as the listener does
   beast::error_code ec;
+  bool body_limited = false;
   while (!parser.is_done() && !bytes.empty()) {
     size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
     if (ec) break;
+    if (parser.is_header_done() && !body_limited) {
+      body_limited = true;
+      if (!BodyLimitFor(parser, options)) {
+        ec = http::error::body_limit;
+        break;
+      }
+      parser.eager(true);
+    }
     if (used == 0) {
       ec = http::error::need_more;
       break;

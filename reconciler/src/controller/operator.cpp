@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/gitlab_webhook.h"
 #include "swarmop/reconciler/http_request.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/key_lister.h"
@@ -163,18 +164,58 @@ struct Operator::Parts {
   SiteMonitor sites;  // after the controller: its events reach the controller, and it is destroyed first
   FailoverAdjuster adjuster;
   SiteReconcilers site_loops;  // one loop per separate-swarm site
+  // Pull mode: its own store over the same engine (the controller's cache sees its configs by events).
+  std::unique_ptr<GitFetcher> git_fetcher;
+  std::unique_ptr<CommitStatusSink> commit_status;
+  std::unique_ptr<GitSync> git_sync;
+  std::unique_ptr<GitSourceLoop> git_loop;
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
 };
 
+// Pull mode's parts, and its webhook route when a token file is given.
+Status Operator::StartGitSource(Parts& parts, const OperatorOptions& options, HttpServerOptions& http) {
+  if (!options.git) {
+    if (!options.gitlab_webhook_token_file.empty() || options.gitlab_status)
+      return InvalidArgumentError("--gitlab-webhook-token-file and --gitlab-api-url need --git-url");
+    return Status::Ok();
+  }
+  auto fetcher = NewLibgit2Fetcher(*options.git);
+  if (!fetcher.ok()) return fetcher.status();
+  parts.git_fetcher = std::move(fetcher).value();
+  parts.git_sync = std::make_unique<GitSync>(parts.store, *parts.git_fetcher, *options.git, SystemClock());
+  if (options.gitlab_status) {
+    auto sink = NewGitlabCommitStatus(*options.gitlab_status);
+    if (!sink.ok()) return sink.status();
+    parts.commit_status = std::move(sink).value();
+    parts.git_sync->SetCommitStatus(parts.commit_status.get());
+  }
+  parts.git_loop = std::make_unique<GitSourceLoop>(*parts.git_sync, *options.git);
+  // Stored specs are config events for the controller too; a resync now makes them converge at once.
+  parts.git_loop->OnSynced([&parts](const Status& status) {
+    if (status.ok()) parts.controller.RequestResync();
+  });
+  if (!options.gitlab_webhook_token_file.empty()) {
+    auto secret = ReadBearerTokenFile(options.gitlab_webhook_token_file);
+    if (!secret.ok()) return secret.status().WithContext("--gitlab-webhook-token-file");
+    GitlabWebhookOptions webhook{*secret, FullRefName(options.git->ref)};
+    GitSourceLoop* loop = parts.git_loop.get();
+    http.post_routes["/hooks/gitlab"] = [webhook, loop](const HttpPostRequest& request) {
+      return AnswerGitlabWebhook(webhook, request, [loop] { loop->Trigger(); });
+    };
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, OperatorOptions options) {
   auto parts = std::make_unique<Parts>(engine, options);
+  HttpServerOptions http_options = options.http;
+  SWARMOP_RETURN_IF_ERROR(StartGitSource(*parts, options, http_options));
   if (!options.listen.empty()) {
-    HttpServerOptions http_options = options.http;
     http_options.listen = options.listen;
-    auto http =
-        StartHttpServer(http_options, OperatorRoutes({parts->controller, parts->status, parts->metrics,
-                                                      &parts->counting, &parts->sites, &parts->site_loops}));
+    auto http = StartHttpServer(
+        http_options, OperatorRoutes({parts->controller, parts->status, parts->metrics, &parts->counting,
+                                      &parts->sites, &parts->site_loops, parts->git_sync.get()}));
     if (!http.ok()) return http.status();
     parts->http = std::move(http).value();
     LOG(INFO) << "serving /healthz /readyz /metrics /api/v1/status on " << parts->http->Address() << " ("
@@ -184,6 +225,13 @@ StatusOr<std::unique_ptr<Operator>> Operator::Start(engine::Engine& engine, Oper
   parts->controller.Start();
   parts->sites.Start();
   parts->site_loops.Start();
+  if (parts->git_loop) {
+    parts->git_loop->Start();
+    LOG(INFO) << "pull mode: " << options.git->url << " " << FullRefName(options.git->ref) << " path "
+              << (options.git->path.empty() ? "/" : options.git->path) << " every "
+              << options.git->interval.count() << " ms"
+              << (http_options.post_routes.count("/hooks/gitlab") ? ", webhook POST /hooks/gitlab" : "");
+  }
   return std::unique_ptr<Operator>(new Operator(std::move(parts)));
 }
 
@@ -194,6 +242,7 @@ Operator::~Operator() { Stop(); }
 void Operator::Stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
+  if (parts_->git_loop) parts_->git_loop->Stop();
   parts_->sites.Stop();
   parts_->site_loops.Stop();
   parts_->controller.Stop();
@@ -206,5 +255,6 @@ Metrics& Operator::metrics() { return parts_->metrics; }
 SiteMonitor& Operator::sites() { return parts_->sites; }
 SiteReconcilers& Operator::site_reconcilers() { return parts_->site_loops; }
 engine::CountingEngine& Operator::engine() { return parts_->counting; }
+GitSync* Operator::git() { return parts_->git_sync.get(); }
 
 }  // namespace swarmop::reconciler

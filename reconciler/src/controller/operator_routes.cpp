@@ -31,14 +31,14 @@ HttpRoutes OperatorRoutes(OperatorParts parts) {
     return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   };
   routes["/api/v1/status"] = [parts] {
-    StatusDocument document{
-        parts.status.All(),
-        parts.controller.QueueDepth(),
-        parts.controller.LastResync(),
-        parts.controller.Ready(),
-        parts.controller.EngineReachable(),
-        parts.sites ? std::optional<SiteSnapshot>(parts.sites->Snapshot()) : std::nullopt,
-        parts.site_loops ? parts.site_loops->States() : std::vector<SiteReconcileState>{}};
+    StatusDocument document{parts.status.All(),
+                            parts.controller.QueueDepth(),
+                            parts.controller.LastResync(),
+                            parts.controller.Ready(),
+                            parts.controller.EngineReachable(),
+                            parts.sites ? std::optional<SiteSnapshot>(parts.sites->Snapshot()) : std::nullopt,
+                            parts.site_loops ? parts.site_loops->States() : std::vector<SiteReconcileState>{},
+                            parts.git ? std::optional<GitSourceState>(parts.git->State()) : std::nullopt};
     return HttpResponse{200, "application/json", ToJson(document)};
   };
   return routes;

@@ -72,6 +72,7 @@ std::string ToJson(const StatusDocument& document) {
     }
     out["siteReconcilers"] = std::move(loops);
   }
+  if (document.git) out["git"] = nlohmann::json::parse(ToJson(*document.git));
   return out.dump(2) + "\n";
 }
 

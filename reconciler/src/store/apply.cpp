@@ -34,7 +34,8 @@ crds::DesiredState MergeOverStored(const crds::DesiredState& files, const StoreC
 }
 
 engine::ConfigSpec SpecConfig(const store::ObjectRef& ref, const std::string& content,
-                              const std::string& content_hash) {
+                              const std::string& content_hash,
+                              const std::map<std::string, std::string>& extra_labels) {
   engine::ConfigSpec config;
   config.name = SpecConfigName(ref.kind, ref.object->name(), content_hash);
   config.data = content;
@@ -46,6 +47,7 @@ engine::ConfigSpec SpecConfig(const store::ObjectRef& ref, const std::string& co
   // A chart's release (charts/): on the config too, so `docker config ls --filter label=...` finds it.
   auto release = ref.object->metadata.labels.find(labels::kRelease);
   if (release != ref.object->metadata.labels.end()) config.labels[labels::kRelease] = release->second;
+  for (const auto& [key, value] : extra_labels) config.labels.emplace(key, value);
   return config;
 }
 
@@ -77,7 +79,8 @@ std::vector<std::string> UnownedSupersededConfigs(const StoreContents& stored, c
   return names;
 }
 
-SpecWrite PlanOneSpec(const store::ObjectRef& ref, const StoreContents& stored) {
+SpecWrite PlanOneSpec(const store::ObjectRef& ref, const StoreContents& stored,
+                      const std::map<std::string, std::string>& extra_labels) {
   SpecWrite write;
   write.kind = ref.kind;
   write.name = ref.object->name();
@@ -94,7 +97,7 @@ SpecWrite PlanOneSpec(const store::ObjectRef& ref, const StoreContents& stored) 
     return write;
   }
   write.action = current == nullptr ? SpecWrite::Action::kCreate : SpecWrite::Action::kUpdate;
-  write.config = SpecConfig(ref, content, content_hash);
+  write.config = SpecConfig(ref, content, content_hash, extra_labels);
   write.config_name = write.config.name;
   if (current != nullptr) {
     // The new config supersedes the current one: remove it when it is ours, otherwise leave it be.
@@ -106,7 +109,8 @@ SpecWrite PlanOneSpec(const store::ObjectRef& ref, const StoreContents& stored) 
 }  // namespace
 
 StatusOr<ApplySpecsPlan> SpecStore::PlanApply(const std::vector<crds::SourceFile>& files,
-                                              const crds::LoadOptions& options) const {
+                                              const crds::LoadOptions& options,
+                                              const std::map<std::string, std::string>& extra_labels) const {
   ApplySpecsPlan plan;
   crds::LoadResult parsed = crds::ParseSpecs(files, options);
   auto stored = Load();
@@ -129,13 +133,14 @@ StatusOr<ApplySpecsPlan> SpecStore::PlanApply(const std::vector<crds::SourceFile
   std::stable_sort(refs.begin(), refs.end(), [](const store::ObjectRef& a, const store::ObjectRef& b) {
     return std::make_tuple(a.kind, a.object->name()) < std::make_tuple(b.kind, b.object->name());
   });
-  for (const store::ObjectRef& ref : refs) plan.writes.push_back(PlanOneSpec(ref, plan.before));
+  for (const store::ObjectRef& ref : refs) plan.writes.push_back(PlanOneSpec(ref, plan.before, extra_labels));
   return plan;
 }
 
 StatusOr<ApplySpecsResult> SpecStore::Apply(const std::vector<crds::SourceFile>& files,
-                                            const crds::LoadOptions& options) {
-  auto plan = PlanApply(files, options);
+                                            const crds::LoadOptions& options,
+                                            const std::map<std::string, std::string>& extra_labels) {
+  auto plan = PlanApply(files, options, extra_labels);
   if (!plan.ok()) return plan.status();
   ApplySpecsResult result;
   result.plan = std::move(plan).value();

@@ -1,4 +1,5 @@
 // SpecStore::SetStatusLabels: the controller's status, written as labels on a spec's config.
+#include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/spec_store.h"
 
 namespace swarmop::reconciler {
@@ -47,6 +48,27 @@ Status SpecStore::SetStatusLabels(crds::Kind kind, const std::string& name,
     }
   }
   return last.WithContext("writing status of " + key + " on config " + spec->config_name);
+}
+
+Status SpecStore::MergeOwnedLabels(const std::string& config_id,
+                                   const std::map<std::string, std::string>& merge) {
+  for (const auto& [key, value] : merge) {
+    if (IsStatusLabel(key)) return InvalidArgumentError("label " + key + " is a status label");
+  }
+  Status last;
+  for (int attempt = 0; attempt < options_.max_update_attempts; ++attempt) {
+    auto config = engine_.InspectConfig(config_id);
+    if (!config.ok()) return config.status().WithContext("reading config " + config_id);
+    if (!labels::IsOwned(config->spec.labels))
+      return FailedPreconditionError("config " + config->spec.name + " is not swarmop's");
+    engine::ConfigSpec update = config->spec;
+    for (const auto& [key, value] : merge) update.labels[key] = value;
+    if (update.labels == config->spec.labels) return Status::Ok();
+    last = engine_.UpdateConfig(config->id, config->version, update);
+    if (last.code() != Code::kOutOfSequence)
+      return last.ok() ? last : last.WithContext("labelling config " + config->spec.name);
+  }
+  return last.WithContext("labelling config " + config_id);
 }
 
 }  // namespace swarmop::reconciler

@@ -105,7 +105,7 @@ check "a second apply stores nothing" bash -c "! grep -q ' stored (config' '$OUT
 
 run get get
 check "get exits 0" test "$(rc get)" = 0
-check "get lists Site/douala" bash -c "grep -qE '^Site +douala +[0-9a-f]{10} +swarmop-site-douala-' '$OUT/get.out'"
+check "get lists Site/douala (REVISION - : stored by apply, not git)" bash -c "grep -qE '^Site +douala +[0-9a-f]{10} +- +swarmop-site-douala-' '$OUT/get.out'"
 check "get lists Service identity-api" has get.out "identity-api"
 run get_services get services
 check "get services lists only services" bash -c "! grep -q '^Site' '$OUT/get_services.out' && grep -q '^Service' '$OUT/get_services.out'"

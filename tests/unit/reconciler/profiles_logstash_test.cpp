@@ -92,7 +92,7 @@ TEST(LogstashProfile, PipelineAtDoualaMatchesTheGoldenFile) {
 
 TEST(LogstashProfile, EachSiteGetsItsOwnPipelineAndTheBracesBalance) {
   RenderedState rendered = MustRender(LoggingEstate());
-  for (const std::string& site : {"douala", "yaounde"}) {
+  for (const std::string site : {"douala", "yaounde"}) {
     std::string pipeline = Mounted(rendered, "logstash-" + site, profiles::kLogstashPipelinePath);
     EXPECT_THAT(pipeline, HasSubstr("\"[swarmop][site]\" => \"" + site + "\""));
     int depth = 0;

@@ -17,6 +17,7 @@ struct HttpRequestView {
   std::string_view method;                        // "GET"
   std::string_view target;                        // "/api/v1/status?x=1" (the query is ignored)
   std::optional<std::string_view> authorization;  // the Authorization header's value, if sent
+  const HttpPostRequest* post = nullptr;          // headers and body, for a POST to a post route
 };
 
 // Order: a non-public path without the right token answers 401 (whether the route exists or not, so an
@@ -24,6 +25,14 @@ struct HttpRequestView {
 // a handler that throws 500; otherwise the handler's response.
 HttpResponse AnswerHttpRequest(const HttpRoutes& routes, const HttpAccess& access,
                                const HttpRequestView& request);
+// The same, where a POST to one of `post_routes` goes to its handler (no bearer token: it checks its own
+// secret), with request.post (empty when null).
+HttpResponse AnswerHttpRequest(const HttpRoutes& routes, const HttpPostRoutes& post_routes,
+                               const HttpAccess& access, const HttpRequestView& request);
+
+// True when `presented` equals `expected` (non-empty): SHA-256 digests compared with CRYPTO_memcmp, so
+// neither the content nor the length of the secret leaks through timing.
+bool SecretMatches(const std::string& expected, std::string_view presented);
 
 // True when `authorization` is "Bearer <expected>" (scheme case-insensitive). Compares SHA-256 digests
 // with CRYPTO_memcmp, so neither the content nor the length of the token leaks through timing.

@@ -1,4 +1,5 @@
-// HttpServer: swarmop's own small HTTP surface (/healthz, /readyz, /metrics, /api/v1/status), GET only.
+// HttpServer: swarmop's own small HTTP surface (/healthz, /readyz, /metrics, /api/v1/status), GET only,
+// plus POST on the paths of HttpServerOptions::post_routes (the GitLab webhook).
 // Handlers are plain functions returning a response, so they are testable without a socket; the request
 // policy (bearer token, public paths, methods) is a pure function in http_request.h; Boost.Beast stays in
 // http_server.cpp.
@@ -38,6 +39,21 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse()>;
 using HttpRoutes = std::map<std::string, HttpHandler>;  // exact path ("/healthz") -> handler
 
+// A POST request as a handler sees it: header names in lower case, the whole body (within the limit).
+struct HttpPostRequest {
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string Header(const std::string& lower_case_name) const {
+    auto it = headers.find(lower_case_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  bool HasHeader(const std::string& lower_case_name) const { return headers.count(lower_case_name) > 0; }
+};
+using HttpPostHandler = std::function<HttpResponse(const HttpPostRequest&)>;
+// Exact path -> handler for POST (webhooks). These paths need no bearer token: each handler checks the
+// secret its sender uses (GitLab's X-Gitlab-Token). Their bodies may reach `post_body_limit`.
+using HttpPostRoutes = std::map<std::string, HttpPostHandler>;
+
 // Who may read what (AnswerHttpRequest in http_request.h applies it).
 struct HttpAccess {
   // Given: every path outside `public_paths` requires "Authorization: Bearer <token>" (compared in
@@ -53,8 +69,10 @@ struct HttpServerOptions {
   // TLS (both or neither): PEM certificate chain and private key files.
   std::string tls_cert_file;
   std::string tls_key_file;
-  size_t header_limit = 8 * 1024;  // request line + headers, bytes
-  size_t body_limit = 1024;        // GET requests carry no body
+  size_t header_limit = 8 * 1024;        // request line + headers, bytes
+  size_t body_limit = 1024;              // GET requests carry no body
+  HttpPostRoutes post_routes;            // POST paths (webhooks) and their handlers
+  size_t post_body_limit = 1024 * 1024;  // body limit of a POST to one of post_routes (GitLab push events)
   std::chrono::milliseconds request_timeout{10000};
   size_t max_connections = 256;
   int threads = 2;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "swarmop/base/status.h"
@@ -15,6 +16,7 @@
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/controller.h"
 #include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/git_source.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/site_monitor.h"
@@ -30,6 +32,12 @@ struct OperatorOptions {
   EstateReconcilerOptions reconcile;  // adjust_desired is the operator's own (failover)
   SiteMonitorOptions sites;           // also the separate sites' loops: interval, connection timeouts, TLS
   crds::LoadOptions load;             // environment overrides for hand-made specs
+  // Pull mode (git_source.h): specs from a git repository, stored by the operator itself. Absent: off.
+  std::optional<GitSourceOptions> git;
+  // With `git`: POST /hooks/gitlab fetches at once when X-Gitlab-Token equals this file's first line.
+  std::string gitlab_webhook_token_file;
+  // With `git`: set the applied commits' status on GitLab (gitlab_commit_status.h). Absent: off.
+  std::optional<GitlabCommitStatusOptions> gitlab_status;
 };
 
 class Operator {
@@ -49,9 +57,11 @@ class Operator {
   SiteMonitor& sites();
   SiteReconcilers& site_reconcilers();
   engine::CountingEngine& engine();
+  GitSync* git();  // null without pull mode
 
  private:
   struct Parts;
+  static Status StartGitSource(Parts& parts, const OperatorOptions& options, HttpServerOptions& http);
   explicit Operator(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

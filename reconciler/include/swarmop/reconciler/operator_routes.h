@@ -10,6 +10,7 @@
 
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/controller.h"
+#include "swarmop/reconciler/git_source.h"
 #include "swarmop/reconciler/http_server.h"
 #include "swarmop/reconciler/metrics.h"
 #include "swarmop/reconciler/site_monitor.h"
@@ -26,6 +27,7 @@ struct OperatorParts {
   engine::CountingEngine* counting = nullptr;  // engine call counts for /metrics; optional
   const SiteMonitor* sites = nullptr;          // site lines in /metrics and "sites" in the status; optional
   SiteReconcilers* site_loops = nullptr;       // site loop lines in /metrics, "siteReconcilers"; optional
+  const GitSync* git = nullptr;                // pull mode: "git" in the status; optional
 };
 
 HttpRoutes OperatorRoutes(OperatorParts parts);
@@ -38,6 +40,7 @@ struct StatusDocument {
   bool engine_reachable = false;
   std::optional<SiteSnapshot> sites;                 // absent: no "sites" fields
   std::vector<SiteReconcileState> site_reconcilers;  // empty: no "siteReconcilers"
+  std::optional<GitSourceState> git;                 // absent: no "git" (pull mode off)
 };
 
 // {"ready":true,"engineReachable":true,"queueDepth":0,"lastResync":"2026-...Z",
@@ -47,7 +50,8 @@ struct StatusDocument {
 //            "failover":{"active":true,"partner":"yaounde"}}],          (partner: only while active)
 //  "failovers":1,"failbacks":0,"placementWarnings":["..."],             (with a SiteSnapshot only)
 //  "siteReconcilers":[{"site":"douala","endpoint":"tcp://...","ready":true,"engineReachable":true,
-//                      "queueDepth":0,"resyncs":3}]}                     (separate-swarm sites' loops)
+//                      "queueDepth":0,"resyncs":3}],                     (separate-swarm sites' loops)
+//  "git":{"url":..,"appliedRevision":"<40 hex>","failedRevision":..,...}}   (pull mode: git_source.h)
 std::string ToJson(const StatusDocument& document);
 
 // What a --leader-elect follower answers on /api/v1/status: {"leading":false,"holder":"<holder>"}.

@@ -164,14 +164,21 @@ class SpecStore {
 
   // Validates `files` against themselves and the stored specs and says, per spec, what Apply would write.
   // Reads only.
+  // `extra_labels` (pull mode's io.swarmop.source/git-revision) go on the configs it would create.
   StatusOr<ApplySpecsPlan> PlanApply(const std::vector<crds::SourceFile>& files,
-                                     const crds::LoadOptions& options = {}) const;
+                                     const crds::LoadOptions& options = {},
+                                     const std::map<std::string, std::string>& extra_labels = {}) const;
 
   // PlanApply, then, only when it found no error: creates the config of every new or changed spec and
   // removes the owned configs that held earlier versions. Applying the same files again writes nothing.
   // Validation errors are returned in result.plan.errors with zero writes (not as an error Status).
   StatusOr<ApplySpecsResult> Apply(const std::vector<crds::SourceFile>& files,
-                                   const crds::LoadOptions& options = {});
+                                   const crds::LoadOptions& options = {},
+                                   const std::map<std::string, std::string>& extra_labels = {});
+
+  // Sets `labels` (none of them a status label) on the OWNED config `config_id`, keeping its other labels.
+  // Writes nothing when they already match. Re-reads and retries on "update out of sequence".
+  Status MergeOwnedLabels(const std::string& config_id, const std::map<std::string, std::string>& labels);
 
   // Removes every owned config that holds Kind/name (winner and superseded ones). kNotFound when no config
   // holds it. Configs of the spec that swarmop does not own are listed in unowned_leftover, never removed.
