@@ -39,7 +39,9 @@ void RunApply(const ApplyArgs& args) {
   if (!timeout) Fail(kExitError, "--timeout " + args.timeout + ": not a duration (e.g. 90s, 5m, 1h)");
   const std::vector<crds::SourceFile> files = ReadSourcesOrFail(args.paths);
   const crds::LoadOptions load{EnvironmentName(args.environment)};
-  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
+  // Registry credentials as `docker stack deploy --with-registry-auth` sends them (~/.docker/config.json).
+  std::shared_ptr<const engine::RegistryAuth> registry_auth = RegistryAuthOrFail();
+  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment(registry_auth);
   reconciler::SpecStore store(*engine, {load});
 
   reconciler::ApplySpecsPlan plan;
@@ -72,7 +74,7 @@ void RunApply(const ApplyArgs& args) {
     if (!PrintEstatePlan(*engine, plan.merged)) std::cout << "none: the swarm already matches the specs\n";
     return;
   }
-  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, *timeout});
+  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, *timeout, registry_auth});
   if (code != kExitOk) throw CommandExit{code};
 }
 
