@@ -60,7 +60,10 @@ StatusOr<RegistryAuth> RegistryAuth::FromDockerConfigJson(const std::string& tex
   auto auths = parsed.find("auths");
   if (auths == parsed.end()) return out;
   if (!auths->is_object()) return InvalidArgumentError(source + ": \"auths\" must be an object");
-  for (const auto& [key, entry] : auths->items()) {
+  for (auto item = auths->begin(); item != auths->end(); ++item) {
+    // Plain references, not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = item.key();
+    const Json& entry = item.value();
     if (!entry.is_object())
       return InvalidArgumentError(source + ": auths[\"" + key + "\"] must be an object");
     Credential c;
