@@ -17,7 +17,7 @@ BUILD_PKGS := cmake g++ make pkg-config libboost-dev libboost-system-dev libcppr
 # mmdebstrap: the estate's images (PostgreSQL, the Django API, Prometheus) are built from Debian packages.
 # prometheus, prometheus-alertmanager: promtool and amtool check the prometheus profile's rendered files.
 TESTBED_PKGS := docker.io busybox-static iproute2 iptables procps util-linux postgresql bc curl openssl \
-  mmdebstrap prometheus prometheus-alertmanager
+  mmdebstrap prometheus prometheus-alertmanager docker-registry apache2-utils
 # libFuzzer: clang 14 and its runtime libraries (make fuzz).
 FUZZ_PKGS := clang libclang-rt-14-dev
 

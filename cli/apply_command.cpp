@@ -38,7 +38,9 @@ void RunApply(const ApplyArgs& args) {
   const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   const std::vector<crds::SourceFile> files = ReadSourcesOrFail(args.paths);
   const crds::LoadOptions load{EnvironmentName(args.environment)};
-  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
+  // Registry credentials as `docker stack deploy --with-registry-auth` sends them (~/.docker/config.json).
+  std::shared_ptr<const engine::RegistryAuth> registry_auth = RegistryAuthOrFail();
+  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment(registry_auth);
   reconciler::SpecStore store(*engine, {load});
 
   reconciler::ApplySpecsPlan plan;
@@ -71,7 +73,7 @@ void RunApply(const ApplyArgs& args) {
     if (!PrintEstatePlan(*engine, plan.merged)) std::cout << "none: the swarm already matches the specs\n";
     return;
   }
-  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, timeout});
+  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, timeout, registry_auth});
   if (code != kExitOk) throw CommandExit{code};
 }
 

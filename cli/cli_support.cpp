@@ -20,9 +20,18 @@ void FailOnEngineError(const Status& status, const std::string& context) {
   Fail(kExitError, context + ": " + status.message());
 }
 
-std::unique_ptr<engine::Engine> ConnectFromEnvironment() {
+std::shared_ptr<const engine::RegistryAuth> RegistryAuthOrFail(const std::string& file) {
+  auto auth =
+      file.empty() ? engine::RegistryAuth::FromDockerCliConfig() : engine::RegistryAuth::FromFile(file);
+  if (!auth.ok()) Fail(kExitError, "registry credentials: " + auth.status().message());
+  return std::make_shared<const engine::RegistryAuth>(std::move(auth).value());
+}
+
+std::unique_ptr<engine::Engine> ConnectFromEnvironment(
+    std::shared_ptr<const engine::RegistryAuth> registry_auth) {
   auto endpoint = engine::EndpointFromEnvironment();
   if (!endpoint.ok()) Fail(kExitError, "DOCKER_HOST: " + endpoint.status().message());
+  endpoint->registry_auth = std::move(registry_auth);
   auto connected = engine::Connect(*endpoint);
   if (!connected.ok()) {
     // engine-client's message already names the address and the usual fix; add them only when it does not.

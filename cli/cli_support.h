@@ -12,6 +12,7 @@
 #include "swarmop/crds/diagnostic.h"
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/engine.h"
+#include "swarmop/engine/registry_auth.h"
 
 namespace swarmop::cli {
 
@@ -30,8 +31,15 @@ struct CommandExit {
 [[noreturn]] void FailOnEngineError(const Status& status, const std::string& context);
 
 // Connects to the engine DOCKER_HOST & co. name. Unreachable: one line naming the address and the likely
-// fix, exit 2.
-std::unique_ptr<engine::Engine> ConnectFromEnvironment();
+// fix, exit 2. `registry_auth` (may be null) goes along as X-Registry-Auth on service creates and image
+// changes.
+std::unique_ptr<engine::Engine> ConnectFromEnvironment(
+    std::shared_ptr<const engine::RegistryAuth> registry_auth = nullptr);
+
+// Registry credentials as the docker CLI reads them ($DOCKER_CONFIG/config.json, else ~/.docker/config.json;
+// none when absent), or from `file` (a docker config.json, e.g. a Swarm secret) when it is not empty.
+// Malformed or unreadable: one line, exit 2. Only registry names are ever printed, never a credential.
+std::shared_ptr<const engine::RegistryAuth> RegistryAuthOrFail(const std::string& file = "");
 
 // The --env flag, or SWARMOP_ENV when the flag is empty.
 std::string EnvironmentName(const std::string& flag);

@@ -158,6 +158,7 @@ int WaitForServices(engine::Engine& engine, const reconciler::PlanResult& planne
             << std::chrono::duration_cast<std::chrono::seconds>(args.timeout).count() << "s)\n";
   reconciler::ConvergenceOptions options;
   options.timeout = args.timeout;
+  options.registry_auth = args.registry_auth;
   auto printer = std::make_shared<ProgressPrinter>();
   options.progress = [printer](const std::vector<reconciler::ServiceProgress>& s) { (*printer)(s); };
   reconciler::ConvergenceResult result =

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/engine.h"
+#include "swarmop/engine/registry_auth.h"
 #include "swarmop/reconciler/core.h"
 
 namespace swarmop::cli {
@@ -15,6 +17,8 @@ namespace swarmop::cli {
 struct ConvergeArgs {
   bool wait = false;
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+  // The credentials sent for private images: a failed pull says whether its registry had any.
+  std::shared_ptr<const engine::RegistryAuth> registry_auth = nullptr;
 };
 
 // Plans `desired` against the swarm and applies the plan, printing one line per operation; with `wait`,

@@ -63,7 +63,9 @@ void PrintWrites(const reconciler::ApplySpecsPlan& plan, bool dry_run) {
 void RunRelease(const ReleaseArgs& args, Mode mode) {
   const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   const charts::Chart chart = LoadChartOrFail(args.chart);
-  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
+  // Registry credentials as `apply` sends them (~/.docker/config.json): a chart's images may be private.
+  std::shared_ptr<const engine::RegistryAuth> registry_auth = RegistryAuthOrFail();
+  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment(registry_auth);
   auto existing = charts::FindRelease(*engine, args.release);
   if (!existing.ok()) FailOnEngineError(existing.status(), "reading release " + args.release);
   if (mode == Mode::kInstall && existing->has_value()) {
@@ -148,7 +150,7 @@ void RunRelease(const ReleaseArgs& args, Mode mode) {
   if (!recorded.ok()) FailOnEngineError(recorded, "recording release " + args.release);
   std::cout << what << " recorded\n";
 
-  const int code = ConvergeEstate(*engine, desired, {args.wait, timeout});
+  const int code = ConvergeEstate(*engine, desired, {args.wait, timeout, registry_auth});
   if (code != kExitOk) {
     Status marked = charts::SetReleaseStatus(*engine, args.release, "failed");
     if (!marked.ok())

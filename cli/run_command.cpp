@@ -49,6 +49,7 @@ struct RunArgs {
   bool metrics_public = false;
   std::string tls_cert;
   std::string tls_key;
+  std::string registry_auth_file;
   std::string resync = "30s";
   int workers = 2;
   std::string environment;
@@ -239,7 +240,16 @@ void Run(const RunArgs& args) {
   FLAGS_minloglevel = google::GLOG_INFO;  // a daemon: its log is its output
   reconciler::OperatorOptions options = Options(args);
   sigset_t stop_signals = BlockStopSignals();
-  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment();
+  // Registry credentials for private images: a docker config.json in a Swarm secret (--registry-auth-file),
+  // else the docker CLI's own file if the operator's container has one. Only registry names are logged.
+  std::shared_ptr<const engine::RegistryAuth> registry_auth = RegistryAuthOrFail(args.registry_auth_file);
+  if (!registry_auth->Registries().empty()) {
+    std::string names;
+    for (const std::string& r : registry_auth->Registries()) names += (names.empty() ? "" : ", ") + r;
+    LOG(INFO) << "swarmop run: registry credentials for " << names << " (from " << registry_auth->source()
+              << ")";
+  }
+  std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment(registry_auth);
   LOG(INFO) << "swarmop run: engine API " << engine->ApiVersion() << ", environment \""
             << options.load.environment << "\"";
   if (args.leader_elect) {
@@ -267,6 +277,10 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_option("--tls-cert", args->tls_cert,
                   "serve HTTPS with this PEM certificate chain (with --tls-key)");
   cmd->add_option("--tls-key", args->tls_key, "the PEM private key of --tls-cert");
+  cmd->add_option(
+      "--registry-auth-file", args->registry_auth_file,
+      "a docker config.json (a Swarm secret, e.g. /run/secrets/registry-auth) whose auths are sent to "
+      "the engine for private images (default: the docker CLI's ~/.docker/config.json, if any)");
   cmd->add_option("--resync", args->resync, "full resync period (90s, 2m, ...)")->capture_default_str();
   cmd->add_option("--workers", args->workers, "reconciles running at once (never two for one spec)")
       ->capture_default_str();

@@ -14,14 +14,16 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$1" && pwd) || exit 2
 SECONDS_EACH=${2:-60}
 
-declare -A RUNS=([manifest_fuzzer]=20000 [engine_json_fuzzer]=200000 [ndjson_fuzzer]=500000)
+declare -A RUNS=([manifest_fuzzer]=20000 [engine_json_fuzzer]=200000 [ndjson_fuzzer]=500000
+  [http_request_fuzzer]=500000)
 declare -A SEEDS=(
   [manifest_fuzzer]="$ROOT/fuzz/corpus/manifest_fuzzer $ROOT/tests/unit/crds/broken $ROOT/manifests"
   [engine_json_fuzzer]="$ROOT/fuzz/corpus/engine_json_fuzzer"
   [ndjson_fuzzer]="$ROOT/fuzz/corpus/ndjson_fuzzer"
+  [http_request_fuzzer]="$ROOT/fuzz/corpus/http_request_fuzzer"
 )
 failed=()
-for target in manifest_fuzzer engine_json_fuzzer ndjson_fuzzer; do
+for target in manifest_fuzzer engine_json_fuzzer ndjson_fuzzer http_request_fuzzer; do
   bin=$BUILD/fuzz/$target
   [ -x "$bin" ] || { echo "run-fuzzers: $bin is missing (cmake --build $BUILD --target fuzzers)"; exit 2; }
   work=$BUILD/corpus/$target artifacts=$BUILD/artifacts/$target

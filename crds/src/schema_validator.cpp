@@ -13,6 +13,7 @@
 #include <valijson/validator.hpp>
 
 #include "embedded_crds.h"
+#include "strict_schema.h"
 #include "yaml_to_json.h"
 
 namespace swarmop::crds::internal {
@@ -35,13 +36,15 @@ const char* CrdText(Kind kind) {
   return "";
 }
 
-// A broken embedded CRD is a build defect, not a user error: fail loudly.
+// A broken embedded CRD is a build defect, not a user error: fail loudly. The CRD is structural (what a
+// Kubernetes apiserver accepts); swarmop validates against the strict schema derived from it.
 nlohmann::json ExtractOpenApiSchema(Kind kind) {
   YamlParseResult parsed = ParseYaml("crd", CrdText(kind));
   if (!parsed.errors.empty() || parsed.documents.size() != 1) {
     throw std::logic_error(std::string("embedded CRD for ") + KindName(kind) + " does not parse");
   }
-  return parsed.documents[0].value.at("spec").at("versions").at(0).at("schema").at("openAPIV3Schema");
+  return StrictSchemaFromStructural(
+      kind, parsed.documents[0].value.at("spec").at("versions").at(0).at("schema").at("openAPIV3Schema"));
 }
 
 std::unique_ptr<CompiledKind> Compile(Kind kind) {

@@ -16,7 +16,7 @@ struct SchemaViolation {
   std::string description;
 };
 
-// The openAPIV3Schema of `kind` as JSON (parsed once from the embedded CRD).
+// The strict JSON Schema of `kind`, derived once from the embedded structural CRD (strict_schema.h).
 const nlohmann::json& OpenApiSchema(Kind kind);
 
 // Every violation of the kind's schema. Thread-safe.

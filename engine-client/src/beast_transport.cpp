@@ -199,6 +199,7 @@ class Connection {
     message.set(http::field::host,
                 endpoint_.scheme == Endpoint::Scheme::kUnix ? std::string("docker") : endpoint_.host);
     message.set(http::field::user_agent, "swarmop");
+    for (const auto& [name, value] : request.headers) message.set(name, value);
     if (!request.body.empty() || request.method == "POST") {
       message.set(http::field::content_type, "application/json");
       message.body() = request.body;

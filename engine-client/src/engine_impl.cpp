@@ -8,6 +8,7 @@
 #include "query.h"
 #include "spec_merge.h"
 #include "swarmop/base/json_depth.h"
+#include "swarmop/engine/registry_auth.h"
 
 namespace swarmop::engine {
 
@@ -70,12 +71,19 @@ class EngineImpl : public Engine {
     return Get<Service>("/services/" + UrlEncode(id), DecodeService);
   }
   StatusOr<std::string> CreateService(const ServiceSpec& spec) override {
-    return Create("/services/create",
-                  MergeOverRaw(spec.raw_spec, EncodeServiceSpec(spec), ServiceSpecShape()));
+    Json body = MergeOverRaw(spec.raw_spec, EncodeServiceSpec(spec), ServiceSpecShape());
+    StatusOr<Json> reply = Call("POST", Path("/services/create"), &body, true, RegistryAuthHeaders(body));
+    if (!reply.ok()) return reply.status();
+    return GetString(*reply, "ID");
   }
+  // The credentials go along only when the image changes (as `docker service update --with-registry-auth`
+  // would send them); otherwise the engine keeps those it already holds for the service.
   Status UpdateService(const std::string& id, uint64_t version, const ServiceSpec& spec) override {
     Json body = MergeOverRaw(spec.raw_spec, EncodeServiceSpec(spec), ServiceSpecShape());
-    return Call("POST", Versioned("/services/" + UrlEncode(id) + "/update", version), &body).status();
+    std::map<std::string, std::string> headers;
+    if (ImageOf(body) != ImageOf(ParseEngineJson(spec.raw_spec))) headers = RegistryAuthHeaders(body);
+    return Call("POST", Versioned("/services/" + UrlEncode(id) + "/update", version), &body, true, headers)
+        .status();
   }
   Status RemoveService(const std::string& id) override { return Remove("/services/" + UrlEncode(id)); }
 
@@ -188,11 +196,28 @@ class EngineImpl : public Engine {
   }
 
   // One request; maps errors; parses the reply as JSON (null for an empty body) when json_reply.
+  static std::string ImageOf(const Json& spec) {
+    const Json* at = &spec;
+    for (const char* key : {"TaskTemplate", "ContainerSpec", "Image"}) {
+      if (!at->is_object() || !at->contains(key)) return "";
+      at = &(*at)[key];
+    }
+    return at->is_string() ? at->get<std::string>() : "";
+  }
+
+  std::map<std::string, std::string> RegistryAuthHeaders(const Json& spec) const {
+    const RegistryAuth* auth = transport_->endpoint().registry_auth.get();
+    std::string header = auth ? auth->HeaderFor(ImageOf(spec)) : std::string();
+    if (header.empty()) return {};
+    return {{"X-Registry-Auth", header}};
+  }
+
   StatusOr<Json> Call(const std::string& method, const std::string& target, const Json* body,
-                      bool json_reply = true) {
+                      bool json_reply = true, std::map<std::string, std::string> headers = {}) {
     // replace: invalid UTF-8 in a label must not throw out of the library.
     HttpRequest request{method, target,
-                        body ? body->dump(-1, ' ', false, Json::error_handler_t::replace) : std::string()};
+                        body ? body->dump(-1, ' ', false, Json::error_handler_t::replace) : std::string(),
+                        std::move(headers)};
     StatusOr<HttpResponse> response = transport_->RoundTrip(request);
     if (!response.ok()) return response.status();
     SWARMOP_RETURN_IF_ERROR(StatusFromHttp(response->status, response->body, method + " " + target));

@@ -16,6 +16,8 @@ struct HttpRequest {
   std::string method = "GET";
   std::string target;  // "/v1.41/services?filters=..."
   std::string body;    // sent as application/json when not empty (or for POST)
+  // Extra request headers (X-Registry-Auth). Values may be secrets: never log them.
+  std::map<std::string, std::string> headers = {};
 };
 
 struct HttpResponse {

@@ -124,6 +124,9 @@ class Watcher {
       p.problem = "update " + p.update_state + (message.empty() ? "" : ": " + message);
     } else if (static_cast<int>(watch.failures.size()) >= options_.max_task_failures) {
       p.problem = std::to_string(watch.failures.size()) + " tasks failed; last: " + last_error;
+      const std::string& image = service.spec.task_template.container_spec.image;
+      std::string hint = engine::PullFailureHint(options_.registry_auth.get(), image, last_error);
+      if (!hint.empty()) p.problem += " (" + hint + ")";
     } else if (!pending_error.empty() && !p.converged) {
       if (!watch.pending_since) watch.pending_since = Clock::now();
       if (Clock::now() - *watch.pending_since >= options_.pending_grace) {

@@ -32,17 +32,6 @@ std::string FindBinDir() {
   return best;
 }
 
-bool PortFree(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return free;
-}
-
 std::string RandomPassword() {
   std::random_device device;
   std::string out;
@@ -102,13 +91,28 @@ PostgresHarness::PostgresHarness() {
 PostgresHarness::~PostgresHarness() {
   std::vector<std::string> running = running_;  // Stop() edits running_
   for (const auto& data_dir : running) Stop(data_dir);
+  for (int fd : reserved_fds_) close(fd);
   std::error_code ec;
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
 int PostgresHarness::FreePort() {
-  while (next_port_ < 56432 && !PortFree(next_port_)) ++next_port_;
-  return next_port_++;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  reserved_fds_.push_back(fd);
+  return ntohs(addr.sin_port);
 }
 
 void PostgresHarness::WriteFile(const std::string& path, const std::string& content) const {

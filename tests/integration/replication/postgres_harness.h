@@ -29,7 +29,12 @@ class PostgresHarness {
   // The "Swarm secret": a file holding the superuser password.
   const std::string& password_file() const { return password_file_; }
 
-  // A free loopback port, >= 55432.
+  // A loopback port no other process can take until this harness is destroyed: the kernel picks it (bind to
+  // port 0) and the harness keeps that socket bound, with SO_REUSEADDR and never listening, so a PostgreSQL
+  // server (which binds with SO_REUSEADDR) can listen on it while every other bind, and the kernel's own
+  // choice of a port for anyone else, avoids it. Several test beds running at once never share a port
+  // (checking a fixed range and releasing the probe did: "could not bind ... Address already in use").
+  // -1 when no socket could be bound.
   int FreePort();
   // Writes `content` to `path` (owned by postgres, mode 0600).
   void WriteFile(const std::string& path, const std::string& content) const;
@@ -57,7 +62,7 @@ class PostgresHarness {
   std::string dir_;
   std::string password_file_;
   std::vector<std::string> running_;
-  int next_port_ = 55432;
+  std::vector<int> reserved_fds_;  // the sockets holding FreePort()'s ports
 };
 
 }  // namespace swarmop::testing

@@ -115,6 +115,44 @@ TEST(WaitForConvergence, TaskThatKeepsFailingFailsWithItsError) {
               HasSubstr("web-douala: 3 tasks failed; last: task: non-zero exit (1)"));
 }
 
+// A task that cannot pull its image: the problem names the image's registry and whether credentials for it
+// were sent (issue 13: private images).
+ConvergenceResult FailingToPull(const std::shared_ptr<const engine::RegistryAuth>& auth) {
+  FakeEngine fake;
+  auto services = Applied(fake);
+  const std::string image = "127.0.0.1:5000/private/app:1";
+  for (auto& s : services) s.spec.task_template.container_spec.image = image;
+  auto current = fake.InspectService("web-douala");
+  EXPECT_TRUE(current.ok());
+  engine::ServiceSpec spec = current->spec;
+  spec.task_template.container_spec.image = image;
+  EXPECT_TRUE(fake.UpdateService(current->id, current->version, spec).ok());
+  fake.SetTasks("web-douala", {});
+  std::vector<engine::Task> failing;
+  ConvergenceOptions options = Fast();
+  options.registry_auth = auth;
+  int polls = 0;
+  options.progress = [&](const std::vector<ServiceProgress>&) {
+    if (++polls > 3) return;
+    failing.push_back(TaskIn("t" + std::to_string(polls), "rejected", "No such image: " + image));
+    fake.SetTasks("web-douala", failing);
+  };
+  return WaitForConvergence(fake, services, options);
+}
+
+TEST(WaitForConvergence, AnImageThatCannotBePulledNamesItsRegistryAndTheMissingCredentials) {
+  ConvergenceResult none = FailingToPull(nullptr);
+  EXPECT_EQ(none.status.code(), Code::kFailedPrecondition);
+  EXPECT_THAT(none.status.message(), HasSubstr("could not be pulled from registry 127.0.0.1:5000: registry "
+                                               "credentials are missing"));
+  auto auth = engine::RegistryAuth::FromDockerConfigJson(
+      R"({"auths": {"127.0.0.1:5000": {"username": "u", "password": "p4ss"}}})", "config.json");
+  ASSERT_TRUE(auth.ok());
+  ConvergenceResult sent = FailingToPull(std::make_shared<const engine::RegistryAuth>(*auth));
+  EXPECT_THAT(sent.status.message(), HasSubstr("with the credentials sent for 127.0.0.1:5000"));
+  EXPECT_THAT(sent.status.message(), ::testing::Not(HasSubstr("p4ss")));
+}
+
 TEST(WaitForConvergence, ServiceMustStayRunningForTheStabilityWindow) {
   FakeEngine fake;
   auto services = Applied(fake);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 #include "swarmop/base/status.h"
 
 namespace swarmop::engine {
+
+class RegistryAuth;  // registry_auth.h
 
 struct TlsOptions {
   bool verify = true;     // verify the server certificate against ca_file (DOCKER_TLS_VERIFY)
@@ -36,6 +39,9 @@ struct Endpoint {
   std::chrono::milliseconds connect_timeout{5000};
   // Deadline for every non-streaming request (write + whole response).
   std::chrono::milliseconds request_timeout{30000};
+
+  // Registry credentials sent as X-Registry-Auth when a service is created or its image changes; null: none.
+  std::shared_ptr<const RegistryAuth> registry_auth;
 
   // "unix:///var/run/docker.sock" or "tcp://10.0.0.1:2376"; used in error messages.
   std::string ToString() const;

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "swarmop/base/status.h"
 #include "swarmop/engine/engine.h"
+#include "swarmop/engine/registry_auth.h"
 #include "swarmop/reconciler/render.h"
 
 namespace swarmop::reconciler {
@@ -42,6 +44,9 @@ struct ConvergenceOptions {
   // docker CLI, which waits UpdateConfig.Monitor): a crash-looping task is "running" for a moment too.
   std::chrono::milliseconds stable_for{std::chrono::seconds(5)};
   std::function<void(const std::vector<ServiceProgress>&)> progress;  // each poll; optional
+  // The registry credentials the services were created with (null: none): a task that could not pull its
+  // image then says which registry and whether credentials for it were sent.
+  std::shared_ptr<const engine::RegistryAuth> registry_auth;
 };
 
 struct ConvergenceResult {
