@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Watch mode (`swarmop run`) at scale: for each N, a fresh single-node bed with N owned zero-replica
+# services (one Site, cold `swarmop apply`), then `swarmop run` and, from its /metrics, /api/v1/status and
+# /proc:
+#   first_sync_s   start-up until /readyz answers 200 (every key of the first resync reconciled once)
+#   lists/resync   engine list calls (swarmop_engine_calls_total{verb=~"list .*"}) per resync, steady state,
+#                  without the site monitor's node listing (every --site-interval; shown on the next line)
+#   cpu_s/resync   CPU (user+system) per resync, steady state (the window also holds the idle time between)
+#   idle_%core     CPU over the 60 s window (with --resync 30s: two resyncs, no change) / 60 s
+#   rss_mb         VmRSS at the end, and VmHWM (peak)
+#   revert p50/p99 a manual scale of one service (inspect + update through the engine's socket, as
+#                  `docker service scale` does) until swarmop has put the replica count back
+# Nothing is asserted; one line per N.
+#
+#   bench/watch_mode.sh BUILD_DIR [N...]          (default: 500 1000 2000)
+#   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build); WINDOW=60 TRIALS=30
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:?usage: $0 BUILD_DIR [N...]}" && pwd)
+shift
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(500 1000 2000)
+BIN=${SWARMOP_BIN:-$BUILD/swarmop}
+WINDOW=${WINDOW:-60}  # a multiple of the 30 s resync period
+TRIALS=${TRIALS:-30}
+FIRST_SYNC_LIMIT=${FIRST_SYNC_LIMIT:-300}
+TESTBED=$ROOT/tests/testbed/testbed.sh
+PORT=$((18000 + RANDOM % 2000))
+WORK=$(mktemp -d /tmp/swarmop-watch.XXXXXX)
+RUN_PID=
+cleanup() {
+  [ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null || true
+  "$TESTBED" down --dir "$WORK/bed" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+list_calls() {  # "verb count" per list verb, from swarmop_engine_calls_total
+  curl -s "http://127.0.0.1:$PORT/metrics" |
+    sed -n 's/^swarmop_engine_calls_total{verb="\(list [a-z]*\)"} \([0-9.e+]*\)$/\1|\2/p' | sort
+}
+last_resync() { curl -s "http://127.0.0.1:$PORT/api/v1/status" | jq -r '.lastResync'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$RUN_PID/stat"; }
+HZ=$(getconf CLK_TCK)
+
+printf '%-6s %-12s %-13s %-12s %-12s %-10s %-12s %-22s\n' N first_sync_s lists/resync cpu_s/resync \
+  idle_%core rss_mb peak_rss_mb "revert_ms"
+for N in "${SIZES[@]}"; do
+  rm -rf "$WORK/bed" "$WORK/manifests" && mkdir -p "$WORK/bed" "$WORK/manifests"
+  eval "$("$TESTBED" up --dir "$WORK/bed" 2>/dev/null)"
+  docker node update --label-add site=cloud "$(docker node ls -q | head -1)" >/dev/null
+  cat > "$WORK/manifests/site.yaml" <<YAML
+apiVersion: swarmop.io/v1alpha1
+kind: Site
+metadata: {name: cloud}
+spec: {role: cloud, nodeSelector: {site: cloud}, network: {encrypted: false}}
+YAML
+  for i in $(seq 1 "$N"); do
+    printf -- '---\napiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: watch-%d}\nspec:\n' "$i"
+    printf '  image: local/busybox:1\n  command: [sleep, "3600"]\n  env: {INDEX: "%d"}\n' "$i"
+    printf '  sites: {cloud: {replicas: 0}}\n'
+  done > "$WORK/manifests/services.yaml"
+  if ! "$BIN" apply -f "$WORK/manifests" > "$WORK/apply.log" 2>&1; then
+    echo "$N: swarmop apply failed:"; tail -5 "$WORK/apply.log"
+    "$TESTBED" down --dir "$WORK/bed" >/dev/null 2>&1; continue
+  fi
+
+  t0=$(date +%s.%N)
+  GLOG_minloglevel=1 "$BIN" run --listen "127.0.0.1:$PORT" --resync 30s > "$WORK/run.log" 2>&1 &
+  RUN_PID=$!
+  first_sync=">$FIRST_SYNC_LIMIT"
+  while [ "$(echo "$(date +%s.%N) - $t0 < $FIRST_SYNC_LIMIT" | bc)" = 1 ]; do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")" = 200 ]; then
+      first_sync=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")
+      break
+    fi
+    sleep 0.2
+  done
+  # Steady state: the window starts at a resync boundary.
+  r=$(last_resync)
+  while [ "$(last_resync)" = "$r" ]; do sleep 0.2; done
+  list_calls > "$WORK/lists0"; c0=$(cpu_ticks)
+  sleep "$WINDOW"
+  list_calls > "$WORK/lists1"; c1=$(cpu_ticks)
+  dr=$((WINDOW / 30))  # --resync 30s, the window starting right after one
+  # Per verb: the resync's own listings, and the site monitor's node listing (its own --site-interval).
+  by_verb=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
+    awk -F'|' -v dr="$dr" '{ printf "%s%s=%.1f", sep, $1, ($3 - $2) / dr; sep = ", " }')
+  lists=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
+    awk -F'|' -v dr="$dr" '$1 != "list nodes" { s += $3 - $2 } END { printf "%.1f", s / dr }')
+  cpu=$(echo "scale=3; ($c1 - $c0) / $HZ / $dr" | bc)
+  idle=$(echo "scale=2; 100 * ($c1 - $c0) / $HZ / $WINDOW" | bc)
+  rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
+  peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
+  sock=${DOCKER_HOST#unix://}
+  revert=$(timeout 600 python3 "$ROOT/bench/watch_mode_revert.py" "$sock" watch- "$N" "$TRIALS" 2>&1 | tail -1)
+  printf '%-6s %-12s %-13s %-12s %-12s %-10s %-12s %s\n' "$N" "$first_sync" "$lists" "$cpu" \
+    "$idle" "$rss" "$peak" "$revert"
+  echo "       list calls per resync by verb: $by_verb"
+  kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null || true; RUN_PID=
+  "$TESTBED" down --dir "$WORK/bed" >/dev/null 2>&1
+done
