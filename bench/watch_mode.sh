@@ -6,14 +6,14 @@
 #   lists/resync   engine list calls (swarmop_engine_calls_total{verb=~"list .*"}) per resync, steady state,
 #                  without the site monitor's node listing (every --site-interval; shown on the next line)
 #   cpu_s/resync   CPU (user+system) per resync, steady state (the window also holds the idle time between)
-#   idle_%core     CPU over the 60 s window (with --resync 30s: two resyncs, no change) / 60 s
+#   idle_%core     CPU over the steady-state window (two resyncs 30 s apart, no change) / its length
 #   rss_mb         VmRSS at the end, and VmHWM (peak)
 #   revert p50/p99 a manual scale of one service (inspect + update through the engine's socket, as
 #                  `docker service scale` does) until swarmop has put the replica count back
 # Nothing is asserted; one line per N.
 #
 #   bench/watch_mode.sh BUILD_DIR [N...]          (default: 500 1000 2000)
-#   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build); WINDOW=60 TRIALS=30
+#   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build); RESYNCS=2 TRIALS=30
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR [N...]}" && pwd)
@@ -21,7 +21,7 @@ shift
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(500 1000 2000)
 BIN=${SWARMOP_BIN:-$BUILD/swarmop}
-WINDOW=${WINDOW:-60}  # a multiple of the 30 s resync period
+RESYNCS=${RESYNCS:-2}  # the steady-state window: this many resyncs (--resync 30s)
 TRIALS=${TRIALS:-30}
 FIRST_SYNC_LIMIT=${FIRST_SYNC_LIMIT:-300}
 TESTBED=$ROOT/tests/testbed/testbed.sh
@@ -34,6 +34,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'echo "watch_mode.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 list_calls() {  # "verb count" per list verb, from swarmop_engine_calls_total
   curl -s "http://127.0.0.1:$PORT/metrics" |
@@ -76,24 +77,24 @@ YAML
     fi
     sleep 0.2
   done
-  # Steady state: the window starts at a resync boundary.
-  r=$(last_resync)
-  while [ "$(last_resync)" = "$r" ]; do sleep 0.2; done
-  list_calls > "$WORK/lists0"; c0=$(cpu_ticks)
-  sleep "$WINDOW"
-  list_calls > "$WORK/lists1"; c1=$(cpu_ticks)
-  dr=$((WINDOW / 30))  # --resync 30s, the window starting right after one
+  # Steady state: from one resync to the one RESYNCS later (each a listing, then every key reconciled).
+  next_resync() { local r; r=$(last_resync); while [ "$(last_resync)" = "$r" ]; do sleep 0.1; done; }
+  next_resync
+  list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
+  for _ in $(seq 1 "$RESYNCS"); do next_resync; done
+  list_calls > "$WORK/lists1"; c1=$(cpu_ticks); window=$(echo "$(date +%s.%N) - $w0" | bc)
+  dr=$RESYNCS
   # Per verb: the resync's own listings, and the site monitor's node listing (its own --site-interval).
   by_verb=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
     awk -F'|' -v dr="$dr" '{ printf "%s%s=%.1f", sep, $1, ($3 - $2) / dr; sep = ", " }')
   lists=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
     awk -F'|' -v dr="$dr" '$1 != "list nodes" { s += $3 - $2 } END { printf "%.1f", s / dr }')
   cpu=$(echo "scale=3; ($c1 - $c0) / $HZ / $dr" | bc)
-  idle=$(echo "scale=2; 100 * ($c1 - $c0) / $HZ / $WINDOW" | bc)
+  idle=$(echo "scale=2; 100 * ($c1 - $c0) / $HZ / $window" | bc)
   rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
   peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
   sock=${DOCKER_HOST#unix://}
-  revert=$(timeout 600 python3 "$ROOT/bench/watch_mode_revert.py" "$sock" watch- "$N" "$TRIALS" 2>&1 | tail -1)
+  revert=$(timeout 1200 python3 "$ROOT/bench/watch_mode_revert.py" "$sock" watch- "$N" "$TRIALS" 2>&1 | tail -1) || true
   printf '%-6s %-12s %-13s %-12s %-12s %-10s %-12s %s\n' "$N" "$first_sync" "$lists" "$cpu" \
     "$idle" "$rss" "$peak" "$revert"
   echo "       list calls per resync by verb: $by_verb"

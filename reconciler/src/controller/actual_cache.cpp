@@ -75,8 +75,10 @@ LearnedEvent ActualCache::Learn(engine::Engine& engine, const engine::Event& eve
   };
   auto learn = [&](auto& table, auto inspect) {
     LearnedEvent before = owners(table);
-    if (event.type == "config" && event.action == "update" && before.owner && !before.rendered_config) {
-      return before;  // a status write on a stored spec: labels the spec cache reads, not a plan
+    if (event.type == "config" && event.action == "update") {
+      std::lock_guard<std::mutex> lock(s.mu);
+      // A status write on a stored spec changes labels the spec cache reads, never what a plan reads.
+      if (table.IsSpec(id)) return before;
     }
     if (IsRemoval(event.action)) {
       std::lock_guard<std::mutex> lock(s.mu);

@@ -76,6 +76,12 @@ struct Table {
     return LearnedEvent{owner, owner.has_value() && !IsSpecStoreObject(l)};
   }
 
+  // A stored spec (role=spec): the spec cache reads those, a plan never does.
+  bool IsSpec(const std::string& id) const {
+    auto it = by_id.find(id);
+    return it != by_id.end() && IsSpecStoreObject(LabelsOf(it->second.value));
+  }
+
   // Stores a read of an object unless the table holds a newer version of it.
   void Put(T value, uint64_t seq) {
     auto it = by_id.find(value.id);
