@@ -56,11 +56,13 @@ kind: Site
 metadata: {name: cloud}
 spec: {role: cloud, nodeSelector: {site: cloud}, network: {encrypted: false}}
 YAML
-  for i in $(seq 1 "$N"); do
-    printf -- '---\napiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: watch-%d}\nspec:\n' "$i"
-    printf '  image: local/busybox:1\n  command: [sleep, "3600"]\n  env: {INDEX: "%d"}\n' "$i"
-    printf '  sites: {cloud: {replicas: 0}}\n'
-  done > "$WORK/manifests/services.yaml"
+  for i in $(seq 1 "$N"); do  # 500 documents per file (a source holds at most 1000)
+    printf -- '---\napiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: watch-%d}\nspec:\n' "$i" \
+      >> "$WORK/manifests/services-$(((i - 1) / 500)).yaml"
+    printf '  image: local/busybox:1\n  command: [sleep, "3600"]\n  env: {INDEX: "%d"}\n' "$i" \
+      >> "$WORK/manifests/services-$(((i - 1) / 500)).yaml"
+    printf '  sites: {cloud: {replicas: 0}}\n' >> "$WORK/manifests/services-$(((i - 1) / 500)).yaml"
+  done
   if ! "$BIN" apply -f "$WORK/manifests" > "$WORK/apply.log" 2>&1; then
     echo "$N: swarmop apply failed:"; tail -5 "$WORK/apply.log"
     "$TESTBED" down --dir "$WORK/bed" >/dev/null 2>&1; continue
