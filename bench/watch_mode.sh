@@ -13,7 +13,7 @@
 # Nothing is asserted; one line per N.
 #
 #   bench/watch_mode.sh BUILD_DIR [N...]          (default: 500 1000 2000)
-#   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build); RESYNCS=2 TRIALS=30
+#   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build: also BASELINE=1); RESYNCS=2 TRIALS=30
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR [N...]}" && pwd)
@@ -86,7 +86,11 @@ YAML
   list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
   sleep $((RESYNCS * 30 - 1))
   c1=$(cpu_ticks); window=$(echo "$(date +%s.%N) - $w0" | bc); list_calls > "$WORK/lists1"
-  dr=$RESYNCS
+  # Resyncs in the window: each lists services exactly once with the cache; main's keys list them too, so
+  # for a baseline binary (BASELINE=1) the window is taken to hold RESYNCS periods.
+  dr=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
+    awk -F'|' '$1 == "list services" { printf "%d", $3 - $2 }')
+  if [ "${BASELINE:-0}" = 1 ] || [ "${dr:-0}" -lt 1 ]; then dr=$RESYNCS; fi
   # Per verb: the resync's own listings, and the site monitor's node listing (its own --site-interval).
   by_verb=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
     awk -F'|' -v dr="$dr" '{ printf "%s%s=%.1f", sep, $1, ($3 - $2) / dr; sep = ", " }')
