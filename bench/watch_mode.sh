@@ -86,16 +86,18 @@ YAML
   list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
   sleep $((RESYNCS * 30 - 1))
   c1=$(cpu_ticks); window=$(echo "$(date +%s.%N) - $w0" | bc); list_calls > "$WORK/lists1"
-  # Resyncs in the window: each lists services exactly once with the cache; main's keys list them too, so
-  # for a baseline binary (BASELINE=1) the window is taken to hold RESYNCS periods.
-  dr=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
+  # The window holds the key passes of RESYNCS resyncs (the first one's listing came just before it): CPU is
+  # per pass. Listings are per resync listing: with the cache each lists services exactly once (a baseline
+  # binary, BASELINE=1, lists them per key: there the window's RESYNCS periods are used).
+  dr=$RESYNCS
+  fills=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
     awk -F'|' '$1 == "list services" { printf "%d", $3 - $2 }')
-  if [ "${BASELINE:-0}" = 1 ] || [ "${dr:-0}" -lt 1 ]; then dr=$RESYNCS; fi
+  if [ "${BASELINE:-0}" = 1 ] || [ "${fills:-0}" -lt 1 ]; then fills=$RESYNCS; fi
   # Per verb: the resync's own listings, and the site monitor's node listing (its own --site-interval).
   by_verb=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
-    awk -F'|' -v dr="$dr" '{ printf "%s%s=%.1f", sep, $1, ($3 - $2) / dr; sep = ", " }')
+    awk -F'|' -v dr="$fills" '{ printf "%s%s=%.1f", sep, $1, ($3 - $2) / dr; sep = ", " }')
   lists=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
-    awk -F'|' -v dr="$dr" '$1 != "list nodes" { s += $3 - $2 } END { printf "%.1f", s / dr }')
+    awk -F'|' -v dr="$fills" '$1 != "list nodes" { s += $3 - $2 } END { printf "%.1f", s / dr }')
   cpu=$(echo "scale=3; ($c1 - $c0) / $HZ / $dr" | bc)
   idle=$(echo "scale=2; 100 * ($c1 - $c0) / $HZ / $window" | bc)
   rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
