@@ -167,11 +167,44 @@ bool Controller::Resync() {
   return true;
 }
 
+namespace {
+
+std::string ActorName(const engine::Event& event) {
+  auto it = event.actor.attributes.find("name");
+  return it == event.actor.attributes.end() ? "" : it->second;
+}
+
+std::map<std::string, Request>* IndexFor(const std::string& type, OwnerIndex& index) {
+  if (type == "service") return &index.services;
+  if (type == "network") return &index.networks;
+  if (type == "config") return &index.configs;
+  return nullptr;
+}
+
+}  // namespace
+
 void Controller::RouteEngineEvent(const engine::Event& event) {
+  LearnedEvent learned;
+  if (options_.cache) learned = options_.cache->Learn(engine_, event);
+  // A config swarmop rendered holds no spec: its owner's key, and no reload of the specs.
+  if (event.type == "config" && learned.rendered_config) {
+    VLOG(1) << "event config " << event.action << " " << event.actor.id << ": " << learned.owner->ToString();
+    Mark(*learned.owner);
+    return;
+  }
+  // Route with the one entry the event needs (the whole index is never copied per event): the owner the
+  // cache just read, else the one of the last resync.
   OwnerIndex index;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    index = index_;
+  std::string name = ActorName(event);
+  if (auto* entries = IndexFor(event.type, index)) {
+    if (learned.owner) {
+      (*entries)[name] = *learned.owner;
+    } else {
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::map<std::string, Request>* known = IndexFor(event.type, index_);
+      auto it = known->find(name);
+      if (it != known->end()) (*entries)[name] = it->second;
+    }
   }
   EventMarks marks = RouteEvent(event, index, own_writes_);
   VLOG(1) << "event " << event.type << " " << event.action << " " << event.actor.id << ": "

@@ -10,14 +10,11 @@
 
 #include "swarmop/reconciler/drift.h"
 #include "swarmop/reconciler/profiles/dependants.h"
+#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication_observer.h"
 
 namespace swarmop::reconciler {
 namespace {
-
-const StoredSpec* FindStored(const StoreContents& contents, const Request& key) {
-  auto kind = ParseKindName(key.kind);
-  return kind ? contents.Find(*kind, key.name) : nullptr;
-}
 
 bool ServesKey(const DesiredService& service, const Request& key) {
   if (service.owner.kind == key.kind && service.owner.name == key.name) return true;
@@ -99,6 +96,22 @@ std::vector<ServiceTasks> KeyTasks(const PlanResult& planned, const Request& key
   return out;
 }
 
+// The key's local services whose task counts the cache does not know, or which are still starting: they are
+// listed again (with their counts) before the key is judged. Converged services cost no call.
+std::vector<std::string> UnsettledServices(const RenderedState& desired, const ActualState& actual,
+                                           const Request& key) {
+  std::map<std::string, const engine::Service*> have;
+  for (const engine::Service& service : actual.services) have[service.spec.name] = &service;
+  std::vector<std::string> out;
+  for (const DesiredService& want : desired.services) {
+    if (!ServesKey(want, key) || !want.target.local()) continue;
+    auto it = have.find(want.spec.name);
+    if (it == have.end()) continue;
+    if (!it->second->service_status || !TasksDone(*it->second)) out.push_back(want.spec.name);
+  }
+  return out;
+}
+
 int CountServices(const PlanResult& planned, const Request& key) {
   int count = 0;
   for (const DesiredService& desired : planned.desired.services) count += ServesKey(desired, key) ? 1 : 0;
@@ -129,11 +142,24 @@ std::set<Request> ChangedSpecs(const StoreContents& before, const StoreContents&
 
 }  // namespace
 
+struct EstateReconciler::Prepared {
+  std::shared_ptr<const StoreContents> contents;
+  std::string adjust_key;
+  SpecProblems problems;
+  std::map<Request, const StoredSpec*> stored;  // the winning spec of each key
+  // Invalid specs are left out: one bad spec must not stop the others rendering (their objects are safe:
+  // KeyPlan drops every operation on an invalid owner's objects, prunes included). Null when
+  // adjust_desired has no adjust_key: then it is adjusted on every reconcile.
+  std::shared_ptr<const crds::DesiredState> desired;
+};
+
 struct EstateReconciler::KeyContext {
   Request key;
-  std::shared_ptr<const StoreContents> contents;
-  SpecProblems problems;
-  const StoredSpec* stored = nullptr;  // null: no valid spec (deleted, or invalid)
+  std::shared_ptr<const Prepared> prepared;
+  const StoreContents* contents = nullptr;
+  const SpecProblems& problems;
+  const StoredSpec* stored = nullptr;                 // null: no valid spec (deleted, or invalid)
+  std::shared_ptr<const crds::DesiredState> desired;  // what is rendered
 
   std::string Hash() const { return stored ? stored->spec_hash : ""; }
   std::optional<StatusTarget> Target() const {
@@ -159,6 +185,28 @@ StatusOr<Result> EstateReconciler::Reconcile(const Request& request) {
   return result;
 }
 
+std::shared_ptr<const EstateReconciler::Prepared> EstateReconciler::Prepare(
+    std::shared_ptr<const StoreContents> contents) {
+  bool memo_adjusted = !options_.adjust_desired || options_.adjust_key;
+  std::string adjust_key = options_.adjust_desired && options_.adjust_key ? options_.adjust_key() : "";
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  if (prepared_ && prepared_->contents == contents && prepared_->adjust_key == adjust_key) return prepared_;
+  auto prepared = std::make_shared<Prepared>();
+  prepared->contents = std::move(contents);
+  prepared->adjust_key = adjust_key;
+  prepared->problems = FindSpecProblems(*prepared->contents);
+  for (const StoredSpec& spec : prepared->contents->specs) {
+    prepared->stored.emplace(Request{crds::KindName(spec.kind), spec.name}, &spec);  // first wins, as Find
+  }
+  if (memo_adjusted) {
+    crds::DesiredState renderable = RenderableState(prepared->contents->state, prepared->problems);
+    prepared->desired = std::make_shared<const crds::DesiredState>(
+        options_.adjust_desired ? options_.adjust_desired(renderable) : std::move(renderable));
+  }
+  prepared_ = prepared;
+  return prepared;
+}
+
 StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status().WithContext("loading specs");
@@ -168,7 +216,18 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
     VLOG(1) << "not leading: " << request.ToString() << " left alone";
     return Result{};
   }
-  KeyContext context{request, *contents, FindSpecProblems(**contents), FindStored(**contents, request)};
+  std::shared_ptr<const Prepared> prepared = Prepare(*contents);
+  auto stored = prepared->stored.find(request);
+  KeyContext context{request,
+                     prepared,
+                     prepared->contents.get(),
+                     prepared->problems,
+                     stored == prepared->stored.end() ? nullptr : stored->second,
+                     prepared->desired};
+  if (!context.desired) {
+    context.desired = std::make_shared<const crds::DesiredState>(
+        options_.adjust_desired(RenderableState(context.contents->state, context.problems)));
+  }
   if (auto invalid = context.problems.invalid.find(request); invalid != context.problems.invalid.end()) {
     return ReportInvalid(context, invalid->second);
   }
@@ -183,7 +242,7 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
                              << " config(s) hold a spec that does not load and names no Kind/name (first: "
                              << context.problems.unattributed.front().config_name << "): nothing is pruned";
   }
-  auto planned = PlanEstate(engine_, Desired(context), plan_options);
+  auto planned = PlanKey(context, plan_options);
   if (!planned.ok()) {
     if (planned.status().code() == Code::kInvalidArgument && context.stored) {
       SWARMOP_RETURN_IF_ERROR(Publish(context, DegradedStatus(request, context.Hash(), "RenderFailed",
@@ -303,6 +362,7 @@ StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const 
   ApplyOptions apply = options_.apply;
   apply.on_event = [key_text](const std::string& line) { LOG(INFO) << key_text << ": " << line; };
   ApplyReport report = ApplyPlan(engine_, plan, apply);
+  if (options_.cache) options_.cache->LearnWrites(engine_, plan, report);
   if (metrics_ && report.ok()) metrics_->CountDriftCorrections(drift.size());
   if (!report.ok()) {
     Status error = report.FirstError();
@@ -338,7 +398,7 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
   options.render = options_.render;
   options.target_site = options_.target_site;
   options.plan.prune = false;
-  auto fresh = PlanEstate(engine_, Desired(context), options);
+  auto fresh = PlanKey(context, options);
   if (!fresh.ok()) return fresh.status().WithContext("planning networks");
   Plan networks;
   for (const Operation& op : fresh->plan.operations) {
@@ -346,6 +406,7 @@ Status EstateReconciler::EnsureNetworks(const KeyContext& context, const PlanRes
   }
   if (networks.empty() || !MayWrite()) return Status::Ok();
   ApplyReport report = ApplyPlan(engine_, networks, options_.apply);
+  if (options_.cache) options_.cache->LearnWrites(engine_, networks, report);
   for (const OperationResult& result : report.results) {
     if (result.wrote) LOG(INFO) << "created network for the estate: " << result.summary;
   }
@@ -372,11 +433,45 @@ Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
   return published;
 }
 
-// Invalid specs are left out: one bad spec must not stop the others rendering (their objects are safe:
-// KeyPlan drops every operation on an invalid owner's objects, prunes included).
-crds::DesiredState EstateReconciler::Desired(const KeyContext& context) const {
-  crds::DesiredState renderable = RenderableState(context.contents->state, context.problems);
-  return options_.adjust_desired ? options_.adjust_desired(renderable) : renderable;
+StatusOr<PlanResult> EstateReconciler::PlanKey(const KeyContext& context, const PlanEstateOptions& options) {
+  if (options_.cache) return PlanFromCache(context, options);
+  return PlanEstate(engine_, *context.desired, options);
+}
+
+// A Service or Replication key renders its own objects; a Site key renders the estate (its status counts
+// every service placed at the site), other keys the networks only (Estate, and owners whose spec is gone:
+// nothing renders for them, so everything they own is pruned). The key's slice of the plan is the same as
+// PlanEstate's: the plan is cut to the key afterwards either way.
+StatusOr<PlanResult> EstateReconciler::PlanFromCache(const KeyContext& context,
+                                                     const PlanEstateOptions& options) {
+  const Request& key = context.key;
+  const crds::DesiredState& desired = *context.desired;
+  bool whole = key.kind == "Site";
+  RenderOptions render = options.render;
+  if (options.observe_replications) {
+    // What MongoDB runs matters to the Replications' own render only: a Service key (its django-api
+    // database settings included) renders the same without reading it.
+    ReplicationObserver observer;
+    if (whole || key.kind == "Replication") {
+      auto observed = ObserveReplications(engine_, desired);
+      if (!observed.ok()) return observed.status();
+      observer = SnapshotObserver(std::move(*observed));
+    }
+    UseReplicationRendering(render, std::move(observer));
+  }
+  auto rendered = whole ? Render(desired, render) : RenderOwner(desired, Owner{key.kind, key.name}, render);
+  if (!rendered.ok()) return rendered.status();
+  GatherScope scope;
+  if (!whole) scope.owner = key;
+  ActualCache& cache = *options_.cache;
+  return PlanRendered(desired, std::move(*rendered), options,
+                      [&](const RenderedState& scoped) -> StatusOr<ActualState> {
+                        ActualState actual = cache.Gather(scoped, scope);
+                        std::vector<std::string> unsettled = UnsettledServices(scoped, actual, key);
+                        if (unsettled.empty()) return actual;
+                        SWARMOP_RETURN_IF_ERROR(cache.RefreshStatus(engine_, unsettled));
+                        return cache.Gather(scoped, scope);
+                      });
 }
 
 }  // namespace swarmop::reconciler

@@ -30,7 +30,25 @@ void IndexOwner(const std::string& name, const std::map<std::string, std::string
 
 }  // namespace
 
+StatusOr<KeySnapshot> EstateKeyLister::ListFromCache() {
+  SWARMOP_RETURN_IF_ERROR(cache_->Fill(engine_));
+  auto contents = specs_.Get();
+  if (!contents.ok()) return contents.status();
+  KeySnapshot snapshot;
+  SpecProblems problems = FindSpecProblems(**contents);
+  std::vector<Request> spec_keys = SpecKeys(**contents, problems);
+  std::set<Request> keys = cache_->Owners();
+  keys.insert(spec_keys.begin(), spec_keys.end());
+  snapshot.index = cache_->Index();
+  for (const StoredSpec& spec : (*contents)->specs) {
+    snapshot.index.configs[spec.config_name] = Request{crds::KindName(spec.kind), spec.name};
+  }
+  snapshot.keys.assign(keys.begin(), keys.end());
+  return snapshot;
+}
+
 StatusOr<KeySnapshot> EstateKeyLister::ListKeys() {
+  if (cache_) return ListFromCache();
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status();
   auto services = engine_.ListServices(OwnedObjects());

@@ -81,13 +81,14 @@ struct Operator::Parts {
   Parts(engine::Engine& inner, const OperatorOptions& options)
       : counting(&inner),
         store(counting, SpecStoreOptions{options.load}),
-        specs([this] { return store.Load(); }),
+        // Reloaded at each resync (which every config event other than our own status writes asks for).
+        specs([this] { return store.Load(); }, SystemClock(), options.controller.resync),
         last_good(specs),
         status(store, counting, own_writes),
         reconciler(counting, specs, status, &metrics, SystemClock(),
-                   WithDependants(Wired(options.reconcile))),
-        keys(counting, specs),
-        controller(counting, reconciler, keys, specs, own_writes, &metrics, options.controller),
+                   WithDependants(Wired(options.reconcile, &actual))),
+        keys(counting, specs, &actual),
+        controller(counting, reconciler, keys, specs, own_writes, &metrics, WithCache(options.controller)),
         sites(
             counting, [this] { return Desired(); }, WithHealthChanges(options.sites),
             [this](const FailoverEvent& event) { OnFailoverEvent(event); }),
@@ -98,10 +99,17 @@ struct Operator::Parts {
 
   // The hooks every reconciler (local and per separate site) gets: the active failovers, and the separate
   // sites' outcomes. The reconcilers call them only once the loops run, after every part is built.
-  EstateReconcilerOptions Wired(EstateReconcilerOptions options) {
+  EstateReconcilerOptions Wired(EstateReconcilerOptions options, ActualCache* cache = nullptr) {
+    options.cache = cache;
     options.site_outcomes = &site_outcomes;
     options.site_down = [this](const std::string& site) { return SiteDown(site); };
     options.adjust_desired = [this](const crds::DesiredState& desired) { return adjuster.Adjust(desired); };
+    options.adjust_key = [this] {
+      std::string key;
+      for (const ActiveFailover& failover : sites.Active())
+        key += failover.site + ">" + failover.partner + ";";
+      return key;
+    };
     options.failover_of = [this](const Request& key) { return adjuster.EffectOn(key); };
     return options;
   }
@@ -110,6 +118,11 @@ struct Operator::Parts {
   // local reconciler only: the separate sites' loops resync on their own.
   EstateReconcilerOptions WithDependants(EstateReconcilerOptions options) {
     options.enqueue = [this](const Request& key) { controller.Mark(key); };
+    return options;
+  }
+
+  ControllerOptions WithCache(ControllerOptions options) {
+    options.cache = &actual;
     return options;
   }
 
@@ -151,6 +164,7 @@ struct Operator::Parts {
   }
 
   engine::CountingEngine counting;
+  ActualCache actual;  // the actual state of the local swarm, read by every key's reconcile
   SpecStore store;
   SpecCache specs;
   LastGoodSpecs last_good;

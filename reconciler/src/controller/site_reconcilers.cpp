@@ -61,12 +61,19 @@ struct SiteReconcilers::Loop {
           if (!contents.ok()) return contents.status();
           return **contents;
         }),
-        reconciler(*engine, specs, status, nullptr, SystemClock(), ForSite(options.reconcile, site)),
-        keys(*engine, specs),
-        controller(*engine, reconciler, keys, specs, own_writes, nullptr, options.controller) {}
+        reconciler(*engine, specs, status, nullptr, SystemClock(), ForSite(options.reconcile, site, &actual)),
+        keys(*engine, specs, &actual),
+        controller(*engine, reconciler, keys, specs, own_writes, nullptr,
+                   WithCache(options.controller, &actual)) {}
 
-  static EstateReconcilerOptions ForSite(EstateReconcilerOptions options, const std::string& site) {
+  static EstateReconcilerOptions ForSite(EstateReconcilerOptions options, const std::string& site,
+                                         ActualCache* cache) {
     options.target_site = site;
+    options.cache = cache;
+    return options;
+  }
+  static ControllerOptions WithCache(ControllerOptions options, ActualCache* cache) {
+    options.cache = cache;
     return options;
   }
 
@@ -75,6 +82,7 @@ struct SiteReconcilers::Loop {
   std::unique_ptr<engine::Engine> engine;
   SpecCache specs;
   OwnWrites own_writes;
+  ActualCache actual;  // this site's swarm, as the loop's resyncs and events see it
   EstateReconciler reconciler;
   EstateKeyLister keys;
   Controller controller;

@@ -31,13 +31,14 @@ Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarg
 Status StatusReporter::WriteLabels(const Request& key, const StatusTarget& target,
                                    const std::map<std::string, std::string>& wanted) {
   own_writes_.Record(target.config_name);
-  Status written;
-  if (target.stored_winner) {
+  // The winner as the caller loaded it is written directly: SpecStore::SetStatusLabels would list and load
+  // every spec again to find it, for every key (O(N^2) over a first pass). Only when that config is gone
+  // (superseded and removed since the load) is the store asked for the current winner.
+  Status written = target.config_id.empty() ? NotFoundError("no config") : WriteOnConfig(target, wanted);
+  if (target.stored_winner && written.code() == Code::kNotFound) {
     auto kind = ParseKindName(key.kind);
     written = kind ? store_.SetStatusLabels(*kind, key.name, wanted)
                    : InvalidArgumentError("no spec kind " + key.kind);
-  } else {
-    written = WriteOnConfig(target, wanted);
   }
   if (!written.ok()) return written.WithContext("status of " + key.ToString());
   LOG(INFO) << "status of " << key.ToString() << ": " << wanted.at(status_labels::kReason)

@@ -78,15 +78,21 @@ StatusOr<PlanResult> PlanEstate(engine::Engine& engine, const crds::DesiredState
   }
   auto rendered = Render(desired, render);
   if (!rendered.ok()) return rendered.status();
-  const std::set<std::string> rendered_configs = ConfigNames(*rendered);
+  return PlanRendered(desired, std::move(*rendered), options,
+                      [&engine](const RenderedState& scoped) { return GatherActualState(engine, scoped); });
+}
+
+StatusOr<PlanResult> PlanRendered(const crds::DesiredState& desired, RenderedState rendered,
+                                  const PlanEstateOptions& options, const ActualStateSource& gather) {
+  const std::set<std::string> rendered_configs = ConfigNames(rendered);
   if (options.target_site) {
-    *rendered = SelectSite(*rendered, *options.target_site);
+    rendered = SelectSite(rendered, *options.target_site);
   } else {
-    DropSeparateOnlyConfigs(*rendered);
+    DropSeparateOnlyConfigs(rendered);
   }
-  auto actual = GatherActualState(engine, *rendered);
+  auto actual = gather(rendered);
   if (!actual.ok()) return actual.status();
-  PlanResult result{std::move(*rendered), std::move(*actual), {}};
+  PlanResult result{std::move(rendered), std::move(*actual), {}};
   result.plan = ComputePlan(result.desired, result.actual, options.plan);
   std::set<std::string> separate_sites;
   for (const crds::Site* site : SeparateSwarmSites(desired)) separate_sites.insert(site->name());

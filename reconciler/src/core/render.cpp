@@ -106,4 +106,23 @@ StatusOr<RenderedState> Render(const crds::DesiredState& desired, const RenderOp
   return out;
 }
 
+StatusOr<RenderedState> RenderOwner(const crds::DesiredState& desired, const Owner& owner,
+                                    const RenderOptions& options) {
+  RenderedState out;
+  internal::RenderNetworks(desired, out);
+  if (owner.kind == "Service") {
+    for (const auto& service : desired.services) {
+      if (service.name() == owner.name)
+        SWARMOP_RETURN_IF_ERROR(RenderService(desired, service, options, out));
+    }
+  } else if (owner.kind == "Replication" && options.replication) {
+    for (const auto& replication : desired.replications) {
+      if (replication.name() != owner.name) continue;
+      SWARMOP_RETURN_IF_ERROR(
+          options.replication(desired, replication, out).WithContext("Replication " + replication.name()));
+    }
+  }
+  return out;
+}
+
 }  // namespace swarmop::reconciler

@@ -2,7 +2,9 @@
 //   - a resync every `resync` (and whenever an event asks for one): reload specs, list every key
 //     (KeyLister), queue them all, refresh the OwnerIndex;
 //   - engine events (EventWatcher thread): each only marks work (event_router.h); a broken stream is
-//     re-opened with backoff and followed by a resync, since events may have been missed;
+//     re-opened with backoff and followed by a resync, since events may have been missed. With an
+//     ActualCache, each event first re-reads the object it names into the cache, whose labels then say
+//     which key it concerns (a created service needs no resync to be routed);
 //   - the workers themselves: requeue_after, and backoff on error (the queue alone decides retries).
 // Ready (for /readyz) once every key of the first successful resync reconciled without error, and while
 // the engine answers.
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/actual_cache.h"
 #include "swarmop/reconciler/clock.h"
 #include "swarmop/reconciler/event_watcher.h"
 #include "swarmop/reconciler/key_lister.h"
@@ -39,6 +42,10 @@ struct ControllerOptions {
   std::chrono::milliseconds events_retry_base{std::chrono::milliseconds(200)};
   std::chrono::milliseconds events_retry_cap{std::chrono::seconds(30)};
   bool watch_events = true;
+  // Watch mode: the cache of the actual state the reconcilers read (actual_cache.h); the controller keeps it
+  // current from the events (the KeyLister fills it at each resync). Null: events route by the index of
+  // the last resync.
+  ActualCache* cache = nullptr;
 };
 
 class Controller {
@@ -53,7 +60,8 @@ class Controller {
   // Stops taking events and resyncs, lets in-flight reconciles finish, joins every thread. Idempotent.
   void Stop();
 
-  // Marks work (what events do); usable by tests and other sources.
+  // Marks work (what events do): the key is reconciled soon. Any source may call it (tests, the site
+  // monitor, a profile hook that enqueues the Services deriving from a changed one).
   void Mark(const Request& key);
   void RequestResync();
 

@@ -12,6 +12,7 @@
 // Thread-safety: as the functions they call.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,5 +58,14 @@ RenderedState SelectSite(const RenderedState& rendered, const std::string& site)
 // options.owner is set).
 StatusOr<PlanResult> PlanEstate(engine::Engine& engine, const crds::DesiredState& desired,
                                 const PlanEstateOptions& options = {});
+
+// Where PlanRendered reads the actual state for a rendered state (already cut to the swarm planned).
+using ActualStateSource = std::function<StatusOr<ActualState>(const RenderedState&)>;
+
+// The part of PlanEstate after rendering, for callers that render and read the actual state their own way
+// (the controller renders one key's objects and reads a cache): [SelectSite], gather, ComputePlan, removals
+// kept within the swarm's share, [FilterPlan]. options.render and observe_replications are not used.
+StatusOr<PlanResult> PlanRendered(const crds::DesiredState& desired, RenderedState rendered,
+                                  const PlanEstateOptions& options, const ActualStateSource& gather);
 
 }  // namespace swarmop::reconciler

@@ -3,10 +3,13 @@
 //   1. Read the stored specs (SpecCache) and their problems.
 //   2. The key's spec does not load: status Degraded (InvalidSpec, with the errors); nothing is written to
 //      what it runs. Ok is returned: retrying cannot fix a spec, a new config (an event) will.
-//   3. PlanEstate for the whole estate, keep the key's operations (FilterPlan) minus those of owners whose
-//      spec is invalid. Missing overlay networks are created first, under one lock, since several keys
-//      need the same ones. A config that names no spec at all turns pruning off (it may be a spec's new
-//      home).
+//   3. Plan, keep the key's operations (FilterPlan) minus those of owners whose spec is invalid. Without a
+//      cache: PlanEstate for the whole estate (render everything, list). With one (watch mode): render the
+//      key's objects only (RenderOwner; a Site key renders the estate, its status counts the services
+//      placed there) and read the actual state from the cache, so a key costs its own size; what an apply
+//      wrote is re-read into the cache. Missing overlay networks are created first, under one lock, since
+//      several keys need the same ones. A config that names no spec at all turns pruning off (it may be a
+//      spec's new home).
 //   4. Nothing to do: Ready when every service runs its desired tasks, else Progressing (requeue to look
 //      again). Something to do: log it (drift corrections as such), ApplyPlan, status Progressing, requeue;
 //      a failed apply is Degraded (ApplyFailed) and an error, so the queue backs off.
@@ -20,12 +23,14 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "swarmop/engine/engine.h"
+#include "swarmop/reconciler/actual_cache.h"
 #include "swarmop/reconciler/apply.h"
 #include "swarmop/reconciler/clock.h"
 #include "swarmop/reconciler/core.h"
@@ -50,6 +55,13 @@ struct EstateReconcilerOptions {
   // Rewrites the stored desired state before it is planned (watch mode: ApplyFailover over the active
   // failovers). Empty: the specs are planned as stored. Runs on every reconcile, from any worker.
   std::function<crds::DesiredState(const crds::DesiredState&)> adjust_desired;
+  // With adjust_desired: a text that changes whenever adjust_desired would answer differently for the same
+  // specs (watch mode: the active failovers). Set, the adjusted state is computed once per (loaded specs,
+  // text) and shared by every key; empty, adjust_desired runs on every reconcile.
+  std::function<std::string()> adjust_key;
+  // Watch mode: the cache of the actual state (actual_cache.h) to read instead of listing, and to teach
+  // what this reconciler wrote. Null: every reconcile lists and renders the whole estate (PlanEstate).
+  ActualCache* cache = nullptr;
   // What an active failover does to the key's spec, for its FailedOver condition (watch mode: the
   // operator's failover adjuster answers); "" or empty: none.
   std::function<std::string(const Request&)> failover_of;
@@ -91,7 +103,11 @@ class EstateReconciler : public Reconciler {
   StatusOr<Result> ApplyForKey(const KeyContext& context, const Plan& plan, const PlanResult& planned);
   Status EnsureNetworks(const KeyContext& context, const PlanResult& planned);
   Status Publish(const KeyContext& context, SpecStatus status);
-  crds::DesiredState Desired(const KeyContext& context) const;
+  StatusOr<PlanResult> PlanKey(const KeyContext& context, const PlanEstateOptions& options);
+  StatusOr<PlanResult> PlanFromCache(const KeyContext& context, const PlanEstateOptions& options);
+  // The stored specs, their problems and the state to render, computed once per load (and adjust_key).
+  struct Prepared;
+  std::shared_ptr<const Prepared> Prepare(std::shared_ptr<const StoreContents> contents);
   bool MayWrite() const { return !options_.may_write || options_.may_write(); }
   void EnqueueDependants(const std::shared_ptr<const StoreContents>& contents);
 
@@ -104,6 +120,8 @@ class EstateReconciler : public Reconciler {
   std::mutex network_mu_;  // one network creation at a time across keys
   std::mutex seen_mu_;
   std::shared_ptr<const StoreContents> seen_;  // the last load of the specs EnqueueDependants compared
+  std::mutex prepared_mu_;
+  std::shared_ptr<const Prepared> prepared_;
 };
 
 }  // namespace swarmop::reconciler

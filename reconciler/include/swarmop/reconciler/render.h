@@ -121,6 +121,13 @@ struct RenderOptions {
 // kInvalidArgument naming the object when something cannot be rendered (unknown site, name too long).
 StatusOr<RenderedState> Render(const crds::DesiredState& desired, const RenderOptions& options = {});
 
+// What Render gives one owner, without rendering the others: every network, plus the objects of the
+// Service or Replication named `owner` (none when `desired` has no such spec). Profiles still see the whole
+// desired state (kong's routes, prometheus' targets derive from the other Services). Same objects, in the
+// same order, as Render's output keeps for that owner. Owners of other kinds get the networks only.
+StatusOr<RenderedState> RenderOwner(const crds::DesiredState& desired, const Owner& owner,
+                                    const RenderOptions& options = {});
+
 // "<service>-<file>-<first 12 hex of sha256(content)>", at most 64 characters.
 std::string ContentConfigName(const std::string& service, const std::string& file_name,
                               const std::string& content);

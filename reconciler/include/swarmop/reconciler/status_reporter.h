@@ -24,8 +24,9 @@ struct StatusTarget {
   std::string config_id;
   std::string config_name;
   std::map<std::string, std::string> current_labels;  // as last read
-  bool stored_winner = true;  // the key's winning config: written through SpecStore::SetStatusLabels;
-                              // otherwise (an invalid config) its labels are updated directly
+  bool stored_winner = true;                          // the key's winning config: written directly, through
+                              // SpecStore::SetStatusLabels if it is gone; otherwise (an invalid config)
+                              // its labels are updated directly
 };
 
 class StatusReporter {

@@ -1,0 +1,218 @@
+// ActualCache on the fake engine: filled by listings, kept current by events (one inspect each) and by the
+// answers of writes, healed by the next fill when an event is lost; and the EstateReconciler reading it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "controller_test_specs.h"
+#include "fake_engine.h"
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/reconciler/actual_cache.h"
+#include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/fake_clock.h"
+#include "swarmop/reconciler/key_lister.h"
+#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/spec_store.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Not;
+using testing::ServiceYaml;
+using testing::SiteYaml;
+using ::testing::StartsWith;
+
+const Request kApi{"Service", "api"};
+const Request kWeb{"Service", "web"};
+const Request kSite{"Site", "douala"};
+
+// A CountingEngine whose next service listing runs `hook` after the engine answered and before the caller
+// sees the answer: a change made then is newer than the listing.
+class HookedEngine : public engine::CountingEngine {
+ public:
+  using engine::CountingEngine::CountingEngine;
+  std::function<void()> after_next_service_list;
+  StatusOr<std::vector<engine::Service>> ListServices(const engine::ListFilter& filter) override {
+    auto listed = engine::CountingEngine::ListServices(filter);
+    if (after_next_service_list) std::exchange(after_next_service_list, nullptr)();
+    return listed;
+  }
+};
+
+engine::Event MakeEvent(const std::string& type, const std::string& action, const std::string& id,
+                        const std::string& name) {
+  engine::Event event;
+  event.type = type;
+  event.action = action;
+  event.actor.id = id;
+  event.actor.attributes["name"] = name;
+  return event;
+}
+
+class ActualCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake.AddNode("testbed", {{"site", "douala"}});
+    auto applied = store.Apply({crds::SourceFile{
+        "test.yaml", SiteYaml() + "---\n" + ServiceYaml("api", 2) + "---\n" + ServiceYaml("web", 1)}});
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    ASSERT_TRUE(Fill().ok());
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Request& key : {kSite, kApi, kWeb}) ASSERT_TRUE(reconciler.Reconcile(key).ok());
+    }
+  }
+
+  Status Fill() { return cache.Fill(counting); }
+
+  // What the cache holds for the api service (replicas), as a key's plan would read it.
+  std::optional<uint64_t> CachedReplicas(const std::string& service) {
+    RenderedState desired;
+    ActualState actual = cache.Gather(desired, GatherScope{});
+    for (const engine::Service& s : actual.services) {
+      if (s.spec.name == service) return s.spec.mode.replicas;
+    }
+    return std::nullopt;
+  }
+
+  void Scale(const std::string& service, uint64_t replicas) {
+    engine::Service s = *fake.FindService(service);
+    s.spec.mode.replicas = replicas;
+    ASSERT_TRUE(fake.UpdateService(s.id, s.version, s.spec).ok());
+  }
+
+  EstateReconcilerOptions CachedOptions() {
+    EstateReconcilerOptions options;
+    options.apply.retry_backoff = std::chrono::milliseconds(1);
+    options.cache = &cache;
+    return options;
+  }
+
+  swarmop::testing::FakeEngine fake;
+  HookedEngine counting{&fake};
+  FakeClock clock;
+  SpecStore store{counting};
+  SpecCache specs{[this] { return store.Load(); }, clock, std::chrono::hours(1)};
+  OwnWrites own_writes{clock};
+  StatusReporter status{store, counting, own_writes};
+  ActualCache cache;
+  EstateReconciler reconciler{counting, specs, status, nullptr, clock, CachedOptions()};
+};
+
+TEST_F(ActualCacheTest, AFillHoldsEveryOwnedObjectAndTheOwnersTheirLabelsName) {
+  EXPECT_TRUE(cache.Filled());
+  EXPECT_EQ(CachedReplicas("api-douala"), 2u);
+  EXPECT_EQ(CachedReplicas("web-douala"), 1u);
+  EXPECT_THAT(cache.Owners(), Contains(kApi));
+  EXPECT_THAT(cache.Owners(), Contains(kWeb));
+  EXPECT_EQ(OwnerIndex::Find(cache.Index().services, "api-douala"), kApi);
+}
+
+TEST_F(ActualCacheTest, AKeysGatherHoldsOnlyTheObjectsThatKeyOwns) {
+  RenderedState desired;
+  ActualState actual = cache.Gather(desired, GatherScope{kApi});
+  ASSERT_EQ(actual.services.size(), 1u);
+  EXPECT_EQ(actual.services[0].spec.name, "api-douala");
+  EXPECT_FALSE(actual.networks.empty()) << "networks are few and shared: every key sees them all";
+}
+
+TEST_F(ActualCacheTest, AServiceEventIsLearnedWithOneInspectAndNoListing) {
+  Scale("api-douala", 5);
+  counting.Reset();
+  LearnedEvent learned =
+      cache.Learn(counting, MakeEvent("service", "update", fake.FindService("api-douala")->id, "api-douala"));
+  EXPECT_EQ(learned.owner, kApi);
+  EXPECT_EQ(CachedReplicas("api-douala"), 5u);
+  EXPECT_EQ(counting.Count("inspect service"), 1u);
+  EXPECT_EQ(counting.Count("list services"), 0u);
+}
+
+TEST_F(ActualCacheTest, ARemoveEventForgetsTheServiceAndStillNamesItsOwner) {
+  std::string id = fake.FindService("web-douala")->id;
+  ASSERT_TRUE(fake.RemoveService(id).ok());
+  LearnedEvent learned = cache.Learn(counting, MakeEvent("service", "remove", id, "web-douala"));
+  EXPECT_EQ(learned.owner, kWeb);
+  EXPECT_EQ(CachedReplicas("web-douala"), std::nullopt);
+  EXPECT_THAT(cache.Owners(), Not(Contains(kWeb)));
+}
+
+TEST_F(ActualCacheTest, ALostEventIsHealedByTheNextFill) {
+  Scale("api-douala", 7);  // no event reaches the cache
+  EXPECT_EQ(CachedReplicas("api-douala"), 2u) << "the cache cannot know yet";
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(CachedReplicas("api-douala"), 7u);
+}
+
+TEST_F(ActualCacheTest, AChangeLearnedWhileAFillListsIsNotUndoneByThatOlderListing) {
+  counting.after_next_service_list = [this] {
+    Scale("api-douala", 4);
+    cache.Learn(counting, MakeEvent("service", "update", fake.FindService("api-douala")->id, "api-douala"));
+  };
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(CachedReplicas("api-douala"), 4u);
+}
+
+TEST_F(ActualCacheTest, AWriteIsReflectedFromItsAnswerBeforeAnyEventOrFill) {
+  Scale("api-douala", 3);
+  ASSERT_TRUE(
+      cache.Learn(counting, MakeEvent("service", "update", fake.FindService("api-douala")->id, "api-douala"))
+          .owner.has_value());
+  ASSERT_TRUE(reconciler.Reconcile(kApi).ok());  // reverts 3 -> 2; no event is delivered
+  EXPECT_EQ(fake.FindService("api-douala")->spec.mode.replicas, 2u);
+  EXPECT_EQ(CachedReplicas("api-douala"), 2u) << "re-read after the update's answer";
+  fake.ClearWriteLog();
+  ASSERT_TRUE(reconciler.Reconcile(kApi).ok());
+  for (const std::string& write : fake.WriteLog()) {
+    EXPECT_THAT(write, Not(StartsWith("update service")))
+        << "the next reconcile plans from the written state";
+  }
+}
+
+TEST_F(ActualCacheTest, ACreatedServiceIsRoutedToItsOwnerFromTheCacheAndARemovedOneForgotten) {
+  auto applied = store.Apply({crds::SourceFile{"more.yaml", ServiceYaml("extra", 1)}});
+  ASSERT_TRUE(applied.ok());
+  specs.Invalidate();
+  ASSERT_TRUE(reconciler.Reconcile(Request{"Service", "extra"}).ok());
+  EXPECT_EQ(CachedReplicas("extra-douala"), 1u);
+  EXPECT_THAT(cache.Owners(), Contains(Request{"Service", "extra"}));
+}
+
+TEST_F(ActualCacheTest, ASteadyResyncListsOnlyInTheFillNeverPerKey) {
+  EstateKeyLister keys(counting, specs, &cache);
+  counting.Reset();
+  auto snapshot = keys.ListKeys();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_THAT(snapshot->keys, Contains(kApi));
+  EXPECT_THAT(snapshot->keys, Contains(kSite));
+  for (const Request& key : snapshot->keys) ASSERT_TRUE(reconciler.Reconcile(key).ok()) << key.ToString();
+  EXPECT_EQ(counting.Count("list services"), 1u);
+  EXPECT_EQ(counting.Count("list networks"), 1u);
+  EXPECT_EQ(counting.Count("list secrets"), 1u);
+  EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());
+}
+
+TEST_F(ActualCacheTest, AManualScaleSeenThroughItsEventIsReverted) {
+  Scale("web-douala", 6);
+  LearnedEvent learned =
+      cache.Learn(counting, MakeEvent("service", "update", fake.FindService("web-douala")->id, "web-douala"));
+  ASSERT_EQ(learned.owner, kWeb);
+  ASSERT_TRUE(reconciler.Reconcile(*learned.owner).ok());
+  EXPECT_EQ(fake.FindService("web-douala")->spec.mode.replicas, 1u);
+}
+
+TEST_F(ActualCacheTest, ASpecRemovedPrunesItsServicesFromTheCacheToo) {
+  auto contents = store.Load();
+  ASSERT_TRUE(contents.ok());
+  const StoredSpec* web = (*contents).Find(crds::Kind::kService, "web");
+  ASSERT_NE(web, nullptr);
+  ASSERT_TRUE(fake.RemoveConfig(web->config_id).ok());
+  specs.Invalidate();
+  ASSERT_TRUE(reconciler.Reconcile(kWeb).ok());
+  EXPECT_FALSE(fake.FindService("web-douala").has_value());
+  EXPECT_EQ(CachedReplicas("web-douala"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace swarmop::reconciler
