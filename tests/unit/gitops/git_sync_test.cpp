@@ -31,11 +31,18 @@ std::string Service(const std::string& name, int replicas) {
          "}\n";
 }
 
+GitSourceOptions Options(const std::string& url, const std::string& path) {
+  GitSourceOptions options;
+  options.url = url;
+  options.path = path;
+  return options;
+}
+
 struct Bed {
   FakeConfigs engine;
   SpecStore store{engine};
   FakeGitFetcher fetcher;
-  GitSourceOptions options{.url = "git://repo", .ref = "main", .path = "manifests"};
+  GitSourceOptions options = Options("git://repo", "manifests");
   GitSync sync{store, fetcher, options, SystemClock()};
 
   const StoredSpec* Find(crds::Kind kind, const std::string& name) {

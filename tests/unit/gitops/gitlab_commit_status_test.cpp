@@ -129,7 +129,10 @@ TEST(GitlabCommitStatus, GitSyncReportsRunningThenSuccessAndFailedForARefusedRev
   testing::FakeConfigs engine;
   SpecStore store(engine);
   testing::FakeGitFetcher fetcher;
-  GitSourceOptions options{.url = "git://x", .ref = "main", .path = "m"};
+  GitSourceOptions options;
+  options.url = "git://x";
+  options.ref = "main";
+  options.path = "m";
   GitSync sync(store, fetcher, options, SystemClock());
   sync.SetCommitStatus(sink->get());
 
