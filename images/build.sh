@@ -145,7 +145,10 @@ build_image() {
   [ -s "$final" ] || append_layer "$base" "$final" "$name"
   # Older appends of this image are cheap to redo: keep the cache to one per image (bases stay).
   find "$CACHE" -maxdepth 1 -name "$name-*.tar" ! -name "$name-base-*" ! -path "$final" -delete
-  ln -sfn "$final" "$OUT/$name.tar"
+  # A hard link (a copy across filesystems), not a symlink: another checkout building the same image with
+  # other inputs prunes this key from the cache above, and a build folder's image must outlive that.
+  rm -f "$OUT/$name.tar"
+  ln "$final" "$OUT/$name.tar" 2>/dev/null || cp "$final" "$OUT/$name.tar"
   {
     echo "$IMAGE"
     printf '%s\n' "${CHANGES[@]}"

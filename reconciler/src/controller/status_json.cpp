@@ -77,7 +77,7 @@ std::string ToJson(const StatusDocument& document) {
 }
 
 std::string FollowerStatusJson(const std::string& holder) {
-  return nlohmann::json{{"leading", false}, {"holder", holder}}.dump() + "\n";
+  return nlohmann::json{{"leading", false}, {"holder", holder}}.dump(2) + "\n";
 }
 
 }  // namespace swarmop::reconciler

@@ -60,7 +60,8 @@ TEST(OperatorRoutes, StatusJsonListsEachSpecsConditions) {
 TEST(OperatorRoutes, AFollowersStatusIsValidJsonWhateverItsLeadersHolderNameHolds) {
   // The holder comes from the lease, which any process that can write a Swarm config may set.
   const std::string json = FollowerStatusJson("evil\"host\\:1\n");
-  EXPECT_EQ(json, "{\"holder\":\"evil\\\"host\\\\:1\\n\",\"leading\":false}\n");
+  // Indented like the leader's document (ToJson), which clients and tests read the same way.
+  EXPECT_EQ(json, "{\n  \"holder\": \"evil\\\"host\\\\:1\\n\",\n  \"leading\": false\n}\n");
 }
 
 }  // namespace
