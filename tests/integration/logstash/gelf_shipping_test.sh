@@ -71,17 +71,10 @@ cleanup() {
 }
 trap cleanup EXIT
 remove_specs  # what a killed earlier run left
-# A network an earlier test removed can linger for seconds (Swarm deletes it once its tasks are gone); a plan
-# made against it fails with "network ... not found". With no service left on the bed, wait until it is gone.
-stale_networks_gone() {
-  [ -n "$("$DOCKER" service ls -q)" ] && return 0
-  local stale
-  stale=$("$DOCKER" network ls -q --filter label=io.swarmop.managed-by=swarmop)
-  [ -z "$stale" ] && return 0
-  echo "$stale" | xargs -r "$DOCKER" network rm >/dev/null 2>&1
-  return 1
-}
-wait_for 60 stale_networks_gone
+# Swarm deletes a network an earlier test removed seconds later: wait that out (support/stale_networks.sh).
+# shellcheck source=../support/stale_networks.sh
+source "$(dirname "$0")/../support/stale_networks.sh"
+wait_for_no_stale_swarmop_networks "$DOCKER" 60
 
 # --- the receiver image (from Debian packages, images/gelf-receiver) on every node; the site douala
 hosts=("$SWARMOP_TEST_DOCKER_HOST")

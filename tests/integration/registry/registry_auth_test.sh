@@ -99,6 +99,12 @@ push_image() {  # TAG: a fresh layer (busybox plus a marker file) as $REGISTRY/p
 check "an image is pushed to the registry and is then absent from the engine" push_image "$TAG"
 check "the registry refuses an anonymous pull" bash -c "! DOCKER_CONFIG=$OUT/no-credentials $DOCKER pull $REGISTRY/private/app:$TAG >/dev/null 2>&1"
 
+# Swarm deletes a network an earlier test removed seconds later, and a plan made against it fails with
+# "network ... not found": wait that out (support/stale_networks.sh; seen after integration_gitops in CI).
+# shellcheck source=../support/stale_networks.sh
+source "$(dirname "$0")/../support/stale_networks.sh"
+wait_for_no_stale_swarmop_networks "$DOCKER" 60
+
 # --- the estate: one site on the manager (where the registry is reachable), one Service from the registry
 NODE=$("$DOCKER" node ls -q --filter role=manager | head -n 1)
 "$DOCKER" node update --label-add "$LABEL=yes" "$NODE" >/dev/null
