@@ -80,6 +80,7 @@ $(ASAN_DIR)/Makefile: CMakeLists.txt | deps
 test-asan: deps $(ASAN_DIR)/Makefile
 	cmake --build $(ASAN_DIR) --target unit-tier -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure --no-tests=error -LE integration -j $(JOBS) --timeout 900
 
