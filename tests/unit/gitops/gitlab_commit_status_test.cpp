@@ -60,11 +60,17 @@ class FakeGitlab {
   std::unique_ptr<HttpServer> server_;
 };
 
+// The token file of this process, removed when the test program ends (it was left in /tmp, one per run).
+struct TemporaryFile {
+  std::string path;
+  ~TemporaryFile() { std::filesystem::remove(path); }
+};
+
 std::string TokenFile() {
-  const std::string path =
-      std::filesystem::temp_directory_path() / ("swarmop-gl-token-" + std::to_string(::getpid()));
-  std::ofstream(path) << "glpat-abc123\n";
-  return path;
+  static const TemporaryFile file{std::filesystem::temp_directory_path() /
+                                  ("swarmop-gl-token-" + std::to_string(::getpid()))};
+  std::ofstream(file.path) << "glpat-abc123\n";
+  return file.path;
 }
 
 GitlabCommitStatusOptions Options(const std::string& url) {
