@@ -20,21 +20,6 @@ ListFilter ListFilter::Name(std::string name) {
   return filter;
 }
 
-std::string UrlEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string FiltersParam(const FilterMap& filters) {
   nlohmann::json json = nlohmann::json::object();
   for (const auto& [key, values] : filters) {

@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "swarmop/base/url_encode.h"
 #include "swarmop/engine/filters.h"
 
 namespace swarmop::engine {
 
-// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string UrlEncode(const std::string& text);
+using swarmop::UrlEncode;  // base/url_encode.h
 
 // "filters=<url-encoded {"label":["a=b"],"name":["web"]}>", or "" when there is no filter.
 using FilterMap = std::map<std::string, std::vector<std::string>>;

@@ -11,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include "swarmop/base/url_encode.h"
 #include "swarmop/reconciler/http_request.h"
 
 namespace swarmop::reconciler {
@@ -49,21 +50,6 @@ std::optional<Url> ParseUrl(std::string url) {
     out.port = out.tls ? "443" : "80";
   }
   if (out.host.empty() || out.port.empty()) return std::nullopt;
-  return out;
-}
-
-std::string PercentEncode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
   return out;
 }
 
@@ -154,7 +140,7 @@ CommitStatusRequest BuildCommitStatusRequest(const GitlabCommitStatusOptions& op
                          {"description", description.substr(0, 255)}};
   if (!options.ref.empty()) body["ref"] = options.ref;
   if (!options.target_url.empty()) body["target_url"] = options.target_url;
-  return {"/api/v4/projects/" + PercentEncode(options.project) + "/statuses/" + sha, body.dump()};
+  return {"/api/v4/projects/" + UrlEncode(options.project) + "/statuses/" + sha, body.dump()};
 }
 
 StatusOr<std::unique_ptr<CommitStatusSink>> NewGitlabCommitStatus(const GitlabCommitStatusOptions& options) {
