@@ -13,9 +13,10 @@
 
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/apply.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/core/apply.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace {
 

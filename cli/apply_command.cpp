@@ -6,7 +6,7 @@
 #include "cli_support.h"
 #include "commands.h"
 #include "estate_converge.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::cli {
 namespace {

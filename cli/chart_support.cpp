@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::cli {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "swarmop/charts/chart.h"
 #include "swarmop/charts/render.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace CLI {
 class App;

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "swarmop/base/duration.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::cli {
 

@@ -11,9 +11,10 @@
 
 #include "cli_support.h"
 #include "render_options.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/missing_references.h"
-#include "swarmop/reconciler/site_engines.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/missing_references.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/sites/site_engines.h"
 
 namespace swarmop::cli {
 namespace {

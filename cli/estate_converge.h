@@ -10,7 +10,7 @@
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/engine/registry_auth.h"
-#include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/core/core.h"
 
 namespace swarmop::cli {
 

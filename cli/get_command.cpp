@@ -8,9 +8,9 @@
 #include "commands.h"
 #include "spec_status_text.h"
 #include "store_report.h"
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/site_monitor.h"
-#include "swarmop/reconciler/site_report.h"
+#include "swarmop/reconciler/gitops/git_source.h"
+#include "swarmop/reconciler/sites/site_monitor.h"
+#include "swarmop/reconciler/sites/site_report.h"
 
 namespace swarmop::cli {
 namespace {

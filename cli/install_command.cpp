@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "estate_converge.h"
 #include "swarmop/charts/release.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::cli {
 namespace {

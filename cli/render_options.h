@@ -4,9 +4,9 @@
 // commands never disagree about what a spec renders to.
 #pragma once
 
+#include "swarmop/reconciler/core/render.h"
 #include "swarmop/reconciler/profiles/profiles.h"
-#include "swarmop/reconciler/render.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::cli {
 

@@ -32,13 +32,13 @@
 #include "render_options.h"
 #include "run_git_flags.h"
 #include "swarmop/engine/endpoint.h"
-#include "swarmop/reconciler/http_request.h"
-#include "swarmop/reconciler/http_server.h"
-#include "swarmop/reconciler/leader_elector.h"
-#include "swarmop/reconciler/leader_lease.h"
-#include "swarmop/reconciler/metrics.h"
-#include "swarmop/reconciler/operator.h"
-#include "swarmop/reconciler/operator_routes.h"
+#include "swarmop/reconciler/controller/metrics.h"
+#include "swarmop/reconciler/controller/operator.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/http/http_request.h"
+#include "swarmop/reconciler/http/http_server.h"
+#include "swarmop/reconciler/sites/leader_elector.h"
+#include "swarmop/reconciler/sites/leader_lease.h"
 
 namespace swarmop::cli {
 namespace {

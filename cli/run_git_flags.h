@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "swarmop/reconciler/operator.h"
+#include "swarmop/reconciler/controller/operator.h"
 
 namespace swarmop::cli {
 

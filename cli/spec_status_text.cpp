@@ -1,6 +1,6 @@
 #include "spec_status_text.h"
 
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::cli {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "cli_support.h"
 #include "spec_status_text.h"
-#include "swarmop/reconciler/git_source.h"
+#include "swarmop/reconciler/gitops/git_source.h"
 
 namespace swarmop::cli {
 

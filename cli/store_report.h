@@ -6,7 +6,7 @@
 #include <ostream>
 #include <string>
 
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::cli {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "swarmop/reconciler/http_server.h"
+#include "swarmop/reconciler/http/http_server.h"
 
 namespace {
 

@@ -5,16 +5,18 @@
 
 #include "swarmop/charts/release.h"
 #include "swarmop/charts/render.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::charts {
 namespace {
 
-constexpr const char* kRole = "io.swarmop.role";
-constexpr const char* kRoleRelease = "release";
-constexpr const char* kRevision = "io.swarmop.release.revision";
-constexpr const char* kChart = "io.swarmop.release.chart";
-constexpr const char* kVersion = "io.swarmop.release.version";
-constexpr const char* kStatus = "io.swarmop.release.status";
+// The record's labels (core/labels.h keeps every io.swarmop.* key).
+using reconciler::labels::kRole;
+using reconciler::labels::kRoleRelease;
+constexpr const char* kRevision = reconciler::labels::kReleaseRevision;
+constexpr const char* kChart = reconciler::labels::kReleaseChart;
+constexpr const char* kVersion = reconciler::labels::kReleaseVersion;
+constexpr const char* kStatus = reconciler::labels::kReleaseStatus;
 
 std::string Label(const engine::Config& config, const char* key) {
   auto it = config.spec.labels.find(key);

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/backoff.h"
+#include "swarmop/reconciler/controller/backoff.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
-#include "swarmop/reconciler/controller.h"
+#include "swarmop/reconciler/controller/controller.h"
 
 #include <glog/logging.h>
 
-#include "swarmop/reconciler/event_router.h"
+#include "swarmop/reconciler/controller/event_router.h"
 
 namespace swarmop::reconciler {
 

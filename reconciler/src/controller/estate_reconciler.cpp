@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/estate_reconciler.h"
+#include "swarmop/reconciler/controller/estate_reconciler.h"
 
 #include <glog/logging.h>
 
@@ -8,10 +8,11 @@
 #include <set>
 #include <utility>
 
-#include "swarmop/reconciler/drift.h"
+#include "swarmop/reconciler/controller/drift.h"
 #include "swarmop/reconciler/profiles/dependants.h"
-#include "swarmop/reconciler/replication.h"
-#include "swarmop/reconciler/replication_observer.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/replication/replication.h"
+#include "swarmop/reconciler/replication/replication_observer.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/event_router.h"
+#include "swarmop/reconciler/controller/event_router.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/event_watcher.h"
+#include "swarmop/reconciler/controller/event_watcher.h"
 
 #include <glog/logging.h>
 

@@ -1,10 +1,10 @@
-#include "swarmop/reconciler/key_lister.h"
+#include "swarmop/reconciler/controller/key_lister.h"
 
 #include <optional>
 #include <set>
 
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_problems.h"
+#include "swarmop/reconciler/controller/spec_problems.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

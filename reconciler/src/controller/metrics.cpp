@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/controller/metrics.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

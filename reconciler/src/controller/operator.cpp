@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/operator.h"
+#include "swarmop/reconciler/controller/operator.h"
 
 #include <glog/logging.h>
 
@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "swarmop/reconciler/failover.h"
-#include "swarmop/reconciler/gitlab_webhook.h"
-#include "swarmop/reconciler/http_request.h"
-#include "swarmop/reconciler/http_server.h"
-#include "swarmop/reconciler/key_lister.h"
-#include "swarmop/reconciler/operator_routes.h"
-#include "swarmop/reconciler/own_writes.h"
-#include "swarmop/reconciler/site_reconcilers.h"
-#include "swarmop/reconciler/spec_cache.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/controller/key_lister.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/controller/own_writes.h"
+#include "swarmop/reconciler/controller/site_reconcilers.h"
+#include "swarmop/reconciler/controller/spec_cache.h"
+#include "swarmop/reconciler/gitops/gitlab_webhook.h"
+#include "swarmop/reconciler/http/http_request.h"
+#include "swarmop/reconciler/http/http_server.h"
+#include "swarmop/reconciler/sites/failover.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,6 +1,6 @@
-#include "swarmop/reconciler/operator_routes.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
 
-#include "swarmop/reconciler/site_report.h"
+#include "swarmop/reconciler/sites/site_report.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/own_writes.h"
+#include "swarmop/reconciler/controller/own_writes.h"
 
 namespace swarmop::reconciler {
 

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/site_outcomes.h"
+#include "swarmop/reconciler/controller/site_outcomes.h"
 
 namespace swarmop::reconciler {
 

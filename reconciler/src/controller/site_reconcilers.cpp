@@ -1,13 +1,13 @@
-#include "swarmop/reconciler/site_reconcilers.h"
+#include "swarmop/reconciler/controller/site_reconcilers.h"
 
 #include <glog/logging.h>
 
 #include <sstream>
 
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/key_lister.h"
-#include "swarmop/reconciler/own_writes.h"
-#include "swarmop/reconciler/site_engine.h"
+#include "swarmop/reconciler/controller/key_lister.h"
+#include "swarmop/reconciler/controller/own_writes.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/sites/site_engine.h"
 
 namespace swarmop::reconciler {
 

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/spec_cache.h"
+#include "swarmop/reconciler/controller/spec_cache.h"
 
 namespace swarmop::reconciler {
 

@@ -1,9 +1,9 @@
-#include "swarmop/reconciler/spec_problems.h"
+#include "swarmop/reconciler/controller/spec_problems.h"
 
 #include <optional>
 #include <set>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

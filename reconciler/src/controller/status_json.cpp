@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "swarmop/reconciler/operator_routes.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
 
 namespace swarmop::reconciler {
 namespace {

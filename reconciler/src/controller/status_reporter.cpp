@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/status_reporter.h"
+#include "swarmop/reconciler/controller/status_reporter.h"
 
 #include <glog/logging.h>
 

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/work_queue.h"
+#include "swarmop/reconciler/controller/work_queue.h"
 
 namespace swarmop::reconciler {
 

@@ -1,6 +1,6 @@
 // ApplyPlan: phases in order, operations of a phase concurrently (bounded), each operation retried on
 // transient errors. Writes only what still differs when the operation runs (see apply.h).
-#include "swarmop/reconciler/apply.h"
+#include "swarmop/reconciler/core/apply.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "name_resolver.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -6,7 +6,7 @@
 #include "render_internal.h"
 #include "swarmop/crds/canonical.h"
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,6 +1,6 @@
 // WaitForConvergence: poll services and their tasks until every service runs as desired, or a problem
 // shows that it will not (failing tasks, paused or rolled-back update, unplaceable tasks).
-#include "swarmop/reconciler/converge.h"
+#include "swarmop/reconciler/core/converge.h"
 
 #include <algorithm>
 #include <map>

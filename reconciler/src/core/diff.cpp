@@ -1,11 +1,11 @@
 // Diff: both specs are flattened into {path -> printable value} on the fields swarmop sets, after filling
 // the defaults Swarm applies to unset fields, then compared key by key. See diff.h for what is ignored.
-#include "swarmop/reconciler/diff.h"
+#include "swarmop/reconciler/core/diff.h"
 
 #include <algorithm>
 #include <sstream>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -2,8 +2,8 @@
 // owned (a converged estate costs no extra calls), one unfiltered network list to map IDs to names.
 #include <set>
 
-#include "swarmop/reconciler/estate.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/estate.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/missing_references.h"
+#include "swarmop/reconciler/core/missing_references.h"
 
 #include <algorithm>
 #include <set>
@@ -98,14 +98,6 @@ std::vector<MissingReference> FindMissingReferences(const Plan& plan, const Plan
   std::vector<MissingReference> out;
   for (auto& [key, missing] : found) out.push_back(std::move(missing));
   return out;
-}
-
-StatusOr<std::vector<MissingReference>> CheckReferences(engine::Engine& engine,
-                                                        const crds::DesiredState& desired,
-                                                        const PlanEstateOptions& options) {
-  auto planned = PlanEstate(engine, desired, options);
-  if (!planned.ok()) return planned.status();
-  return FindMissingReferences(*planned);
 }
 
 }  // namespace swarmop::reconciler

@@ -9,7 +9,7 @@
 
 #include "swarmop/base/status.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/diff.h"
+#include "swarmop/reconciler/core/diff.h"
 
 namespace swarmop::reconciler::internal {
 

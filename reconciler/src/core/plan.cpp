@@ -1,11 +1,11 @@
 // ComputePlan: desired (rendered) vs actual, into ordered operations. Pure. See plan.h for the order.
-#include "swarmop/reconciler/plan.h"
+#include "swarmop/reconciler/core/plan.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

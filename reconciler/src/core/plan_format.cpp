@@ -1,7 +1,7 @@
 // Printing a plan: kubectl-diff-like text for people, JSON for `swarmop diff -o json`.
 #include <nlohmann/json.hpp>
 
-#include "swarmop/reconciler/plan.h"
+#include "swarmop/reconciler/core/plan.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,9 +1,9 @@
 // Render: DesiredState -> the Swarm objects it implies. See render.h for the naming and network scheme.
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 #include "render_internal.h"
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 

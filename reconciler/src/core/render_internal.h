@@ -4,7 +4,7 @@
 #include <string>
 
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler::internal {
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/gitops/git_source.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::reconciler {
 

@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/gitops/git_source.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,5 +1,5 @@
 // GitLab commit statuses over Boost.Beast's client (gitlab_commit_status.h says why not cpprestsdk).
-#include "swarmop/reconciler/gitlab_commit_status.h"
+#include "swarmop/reconciler/gitops/gitlab_commit_status.h"
 
 #include <glog/logging.h>
 
@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "swarmop/base/url_encode.h"
-#include "swarmop/reconciler/http_request.h"
+#include "swarmop/reconciler/http/http_request.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,10 +1,10 @@
-#include "swarmop/reconciler/gitlab_webhook.h"
+#include "swarmop/reconciler/gitops/gitlab_webhook.h"
 
 #include <glog/logging.h>
 
 #include <nlohmann/json.hpp>
 
-#include "swarmop/reconciler/http_request.h"
+#include "swarmop/reconciler/http/http_request.h"
 
 namespace swarmop::reconciler {
 namespace {

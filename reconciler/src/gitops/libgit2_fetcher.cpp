@@ -9,8 +9,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/http_request.h"
+#include "swarmop/reconciler/gitops/git_source.h"
+#include "swarmop/reconciler/http/http_request.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,7 +1,7 @@
 // The texts of the logstash profile: the pipeline and the entrypoint wrapper. See profiles/logstash.h.
 #include <string>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/profiles/logstash.h"
 
 namespace swarmop::reconciler::profiles {

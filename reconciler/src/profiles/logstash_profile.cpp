@@ -2,7 +2,7 @@
 // credentials wrapper) and the gelf log driver of every Service at its sites. See profiles/logstash.h.
 #include <algorithm>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/profiles/logstash.h"
 
 namespace swarmop::reconciler::profiles {

@@ -4,7 +4,7 @@
 // args, a mount at the same target, a command) is left as it is.
 #include <algorithm>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/profiles/prometheus.h"
 
 namespace swarmop::reconciler::profiles {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <sstream>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/profiles/prometheus.h"
 #include "yaml_text.h"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "member_service.h"
-#include "swarmop/reconciler/postgres.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication/postgres.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler::replication {
 namespace {

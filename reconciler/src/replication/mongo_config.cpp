@@ -4,7 +4,7 @@
 
 #include "swarmop/base/json_depth.h"
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 namespace {

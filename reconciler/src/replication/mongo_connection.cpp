@@ -1,5 +1,5 @@
 // Client connection strings for a MongoDB replica set, read locally, written by majority.
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 

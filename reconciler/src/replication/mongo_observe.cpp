@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/replication_observer.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/replication_observer.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <deque>
 
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 namespace {

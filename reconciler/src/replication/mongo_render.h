@@ -3,8 +3,8 @@
 
 #include <optional>
 
-#include "swarmop/reconciler/mongo.h"
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler::replication {
 

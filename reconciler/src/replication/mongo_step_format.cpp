@@ -1,6 +1,6 @@
 // Human-readable steps for `swarmop diff` and logs.
 
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 namespace {

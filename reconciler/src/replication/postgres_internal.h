@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler {
 

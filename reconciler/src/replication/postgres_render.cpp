@@ -5,7 +5,7 @@
 #include "member_service.h"
 #include "postgres_internal.h"
 #include "postgres_scripts.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler::replication {
 namespace {

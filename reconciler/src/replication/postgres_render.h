@@ -1,7 +1,7 @@
 // Renders a PostgreSQL Replication (see replication.h for what is rendered).
 #pragma once
 
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler::replication {
 

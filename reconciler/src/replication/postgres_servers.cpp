@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,7 +1,7 @@
 // The render.h hooks: Replication specs, and the django-api profile's database settings.
 #include "mongo_render.h"
 #include "postgres_render.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::reconciler {
 

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/sites/failover.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/sites/failover.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/leader_elector.h"
+#include "swarmop/reconciler/sites/leader_elector.h"
 
 namespace swarmop::reconciler {
 

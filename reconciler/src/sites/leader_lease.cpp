@@ -1,8 +1,8 @@
-#include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/sites/leader_lease.h"
 
 #include <charconv>
 
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,6 +1,6 @@
-#include "swarmop/reconciler/quorum.h"
+#include "swarmop/reconciler/sites/quorum.h"
 
-#include "swarmop/reconciler/site_health.h"
+#include "swarmop/reconciler/sites/site_health.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/site_engine.h"
+#include "swarmop/reconciler/sites/site_engine.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/site_engines.h"
+#include "swarmop/reconciler/sites/site_engines.h"
 
 #include <thread>
 

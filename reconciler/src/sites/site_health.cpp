@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/site_health.h"
+#include "swarmop/reconciler/sites/site_health.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,4 +1,4 @@
-#include "swarmop/reconciler/site_monitor.h"
+#include "swarmop/reconciler/sites/site_monitor.h"
 
 #include <map>
 #include <set>

@@ -1,10 +1,10 @@
-#include "swarmop/reconciler/site_report.h"
+#include "swarmop/reconciler/sites/site_report.h"
 
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
 
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,6 +1,6 @@
 // SpecStore::Delete: remove the configs swarmop owns that hold one spec.
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

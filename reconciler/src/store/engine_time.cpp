@@ -3,7 +3,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

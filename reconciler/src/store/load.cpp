@@ -7,8 +7,8 @@
 
 #include "store/desired_objects.h"
 #include "swarmop/crds/canonical.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

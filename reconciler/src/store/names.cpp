@@ -4,7 +4,7 @@
 
 #include "swarmop/crds/canonical.h"
 #include "swarmop/crds/naming.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

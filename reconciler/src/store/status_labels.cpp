@@ -1,6 +1,6 @@
 // SpecStore::SetStatusLabels: the controller's status, written as labels on a spec's config.
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

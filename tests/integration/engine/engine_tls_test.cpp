@@ -17,7 +17,7 @@
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/site_engines.h"
+#include "swarmop/reconciler/sites/site_engines.h"
 
 namespace swarmop::engine_tls_it {
 namespace {

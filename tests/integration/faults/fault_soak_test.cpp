@@ -25,7 +25,7 @@
 #include "../support/swarmop_process.h"
 #include "eventually.h"
 #include "fault_proxy.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"

@@ -14,9 +14,9 @@
 #include "../../unit/reconciler/controller_http_client.h"
 #include "eventually.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/operator.h"
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/controller/operator.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -17,7 +17,7 @@
 #include "../../unit/reconciler/controller_http_client.h"
 #include "eventually.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"

@@ -10,8 +10,9 @@
 
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -11,8 +11,8 @@
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -24,9 +24,10 @@
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/operator.h"
+#include "swarmop/reconciler/controller/operator.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 #include "testbed.h"  // tests/integration/sites
 
 namespace swarmop::replication_it {

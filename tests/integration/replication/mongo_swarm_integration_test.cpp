@@ -27,11 +27,12 @@
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/operator.h"
-#include "swarmop/reconciler/replication_observer.h"
-#include "swarmop/reconciler/spec_status.h"
+#include "swarmop/reconciler/controller/operator.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/replication/replication_observer.h"
+#include "swarmop/reconciler/store/spec_status.h"
 
 namespace swarmop::replication_it {
 namespace {

@@ -12,7 +12,7 @@
 #include "postgres_harness.h"
 #include "replication/postgres_scripts.h"
 #include "swarmop/crds/load.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler {
 namespace {

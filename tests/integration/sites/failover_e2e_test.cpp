@@ -44,7 +44,7 @@
 #include "../../unit/reconciler/controller_http_client.h"
 #include "eventually.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/sites/leader_lease.h"
 #include "testbed.h"
 
 #ifndef SWARMOP_BINARY

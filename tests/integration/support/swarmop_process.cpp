@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::it {
 namespace {

@@ -1,7 +1,7 @@
 // FakeGitFetcher: a GitFetcher that returns the revision a test set, or the error it set.
 #pragma once
 
-#include "swarmop/reconciler/git_source.h"
+#include "swarmop/reconciler/gitops/git_source.h"
 
 namespace swarmop::reconciler::testing {
 

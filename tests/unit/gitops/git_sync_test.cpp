@@ -5,8 +5,8 @@
 
 #include "../reconciler/spec_store_fake_configs.h"
 #include "fake_git_fetcher.h"
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/gitops/git_source.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -3,7 +3,7 @@
 // POST /api/v4/projects/:id/statuses/:sha with PRIVATE-TOKEN, `state` in pending|running|success|failed|
 // canceled, optional ref, name, target_url, description (docs.gitlab.com/api/commits, "Set the pipeline
 // status of a commit"); GitLab answers 201 Created.
-#include "swarmop/reconciler/gitlab_commit_status.h"
+#include "swarmop/reconciler/gitops/gitlab_commit_status.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,8 +17,8 @@
 
 #include "../reconciler/spec_store_fake_configs.h"
 #include "fake_git_fetcher.h"
-#include "swarmop/reconciler/git_source.h"
-#include "swarmop/reconciler/http_server.h"
+#include "swarmop/reconciler/gitops/git_source.h"
+#include "swarmop/reconciler/http/http_server.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,5 +1,5 @@
 // POST /hooks/gitlab as a pure function, and through the real listener (body limit, /healthz unaffected).
-#include "swarmop/reconciler/gitlab_webhook.h"
+#include "swarmop/reconciler/gitops/gitlab_webhook.h"
 
 #include <gtest/gtest.h>
 

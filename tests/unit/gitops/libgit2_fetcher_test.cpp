@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "swarmop/reconciler/git_source.h"
+#include "swarmop/reconciler/gitops/git_source.h"
 
 namespace swarmop::reconciler {
 namespace {

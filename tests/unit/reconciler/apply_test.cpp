@@ -1,12 +1,12 @@
 // ApplyPlan against the fake swarm: idempotence, retries, faults, and what a partial failure must not do.
-#include "swarmop/reconciler/apply.h"
+#include "swarmop/reconciler/core/apply.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "estate_fixtures.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

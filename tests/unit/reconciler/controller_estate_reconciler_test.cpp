@@ -4,11 +4,11 @@
 #include "controller_test_specs.h"
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/estate_reconciler.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/own_writes.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/controller/estate_reconciler.h"
+#include "swarmop/reconciler/controller/own_writes.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/store/spec_store.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "swarmop/reconciler/event_router.h"
-#include "swarmop/reconciler/fake_clock.h"
+#include "swarmop/reconciler/controller/event_router.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -5,13 +5,13 @@
 
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/estate_reconciler.h"
-#include "swarmop/reconciler/failover.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/operator_routes.h"
-#include "swarmop/reconciler/own_writes.h"
-#include "swarmop/reconciler/spec_status.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/controller/estate_reconciler.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/controller/own_writes.h"
+#include "swarmop/reconciler/sites/failover.h"
+#include "swarmop/reconciler/store/spec_status.h"
+#include "swarmop/reconciler/store/spec_store.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

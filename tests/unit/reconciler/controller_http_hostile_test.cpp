@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "controller_http_client.h"
-#include "swarmop/reconciler/http_server.h"
+#include "swarmop/reconciler/http/http_server.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "swarmop/reconciler/http_request.h"
+#include "swarmop/reconciler/http/http_request.h"
 
 namespace swarmop::reconciler {
 namespace {

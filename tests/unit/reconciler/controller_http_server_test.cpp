@@ -3,7 +3,7 @@
 #include <atomic>
 
 #include "controller_http_client.h"
-#include "swarmop/reconciler/http_server.h"
+#include "swarmop/reconciler/http/http_server.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -9,9 +9,9 @@
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/testing/mock_engine.h"
-#include "swarmop/reconciler/controller.h"
-#include "swarmop/reconciler/estate_reconciler.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/controller/controller.h"
+#include "swarmop/reconciler/controller/estate_reconciler.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "swarmop/reconciler/metrics.h"
+#include "swarmop/reconciler/controller/metrics.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "swarmop/engine/testing/mock_engine.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/operator_routes.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

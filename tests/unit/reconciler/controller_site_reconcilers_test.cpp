@@ -8,10 +8,10 @@
 
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/operator_routes.h"
-#include "swarmop/reconciler/own_writes.h"
-#include "swarmop/reconciler/site_reconcilers.h"
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/controller/own_writes.h"
+#include "swarmop/reconciler/controller/site_reconcilers.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 namespace swarmop::reconciler {
 namespace {

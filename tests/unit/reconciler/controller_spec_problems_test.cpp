@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/spec_problems.h"
+#include "swarmop/reconciler/controller/spec_problems.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,8 +4,8 @@
 #include <thread>
 #include <vector>
 
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/work_queue.h"
+#include "swarmop/reconciler/controller/work_queue.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,5 +1,5 @@
 // WaitForConvergence against the fake swarm: ok when running, clear reasons when not.
-#include "swarmop/reconciler/converge.h"
+#include "swarmop/reconciler/core/converge.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
 // Diff: what counts as a change, and what must never flap.
-#include "swarmop/reconciler/diff.h"
+#include "swarmop/reconciler/core/diff.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "estate_fixtures.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

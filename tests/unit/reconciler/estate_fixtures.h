@@ -6,7 +6,8 @@
 
 #include "fake_engine.h"
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/core.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler::testing {
 

@@ -1,6 +1,6 @@
 // FindMissingReferences / CheckReferences on the FakeEngine: every secret, `from:` config and extra network
 // a write would need is named before the first write, once, with its users.
-#include "swarmop/reconciler/missing_references.h"
+#include "swarmop/reconciler/core/missing_references.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include "estate_fixtures.h"
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,8 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "estate_fixtures.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -1,12 +1,13 @@
 // ComputePlan against a fake swarm: each case starts from a converged estate (applied through the fake, so
 // the actual state has the engine's representation), changes something, and states the exact plan.
-#include "swarmop/reconciler/plan.h"
+#include "swarmop/reconciler/core/plan.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "estate_fixtures.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

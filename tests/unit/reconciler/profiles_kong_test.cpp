@@ -16,6 +16,7 @@
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/profiles/kong.h"
 #include "swarmop/reconciler/profiles/profiles.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -14,9 +14,10 @@
 #include "estate_fixtures.h"
 #include "golden_file.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/profiles/logstash.h"
 #include "swarmop/reconciler/profiles/profiles.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -16,11 +16,12 @@
 #include "golden_file.h"
 #include "replication_fixtures.h"
 #include "swarmop/engine/counting_engine.h"
-#include "swarmop/reconciler/apply.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/plan.h"
+#include "swarmop/reconciler/core/apply.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/core/plan.h"
 #include "swarmop/reconciler/profiles/prometheus.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::reconciler::profiles {
 namespace {

@@ -9,7 +9,8 @@
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/profiles/profiles.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::reconciler {
 namespace {

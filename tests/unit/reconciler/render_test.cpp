@@ -1,12 +1,12 @@
 // Render: table-free sentences; every case checks one rule of render.h.
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "estate_fixtures.h"
 #include "swarmop/crds/canonical.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "golden_file.h"
 #include "replication_fixtures.h"
-#include "swarmop/reconciler/mongo.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/mongo.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler {
 namespace {

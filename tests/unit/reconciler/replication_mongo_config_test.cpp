@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "replication_fixtures.h"
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 namespace {

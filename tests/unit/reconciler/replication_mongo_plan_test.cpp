@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "replication_fixtures.h"
-#include "swarmop/reconciler/mongo.h"
+#include "swarmop/reconciler/replication/mongo.h"
 
 namespace swarmop::reconciler {
 namespace {

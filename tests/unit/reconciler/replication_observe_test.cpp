@@ -8,10 +8,11 @@
 
 #include "fake_engine.h"
 #include "swarmop/crds/load.h"
-#include "swarmop/reconciler/apply.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/replication.h"
-#include "swarmop/reconciler/replication_observer.h"
+#include "swarmop/reconciler/core/apply.h"
+#include "swarmop/reconciler/core/core.h"
+#include "swarmop/reconciler/replication/plan_estate.h"
+#include "swarmop/reconciler/replication/replication.h"
+#include "swarmop/reconciler/replication/replication_observer.h"
 
 namespace swarmop::reconciler {
 namespace {

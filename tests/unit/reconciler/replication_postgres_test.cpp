@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "replication_fixtures.h"
-#include "swarmop/reconciler/postgres.h"
+#include "swarmop/reconciler/replication/postgres.h"
 
 namespace swarmop::reconciler {
 namespace {

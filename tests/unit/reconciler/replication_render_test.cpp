@@ -4,9 +4,9 @@
 #include <algorithm>
 
 #include "replication_fixtures.h"
-#include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/postgres.h"
-#include "swarmop/reconciler/replication.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/replication/postgres.h"
+#include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::reconciler {
 namespace {

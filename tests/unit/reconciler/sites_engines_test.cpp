@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "fake_engine.h"
-#include "swarmop/reconciler/site_engines.h"
+#include "swarmop/reconciler/sites/site_engines.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sites_fixtures.h"
-#include "swarmop/reconciler/failover.h"
+#include "swarmop/reconciler/sites/failover.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "sites_fixtures.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/site_health.h"
+#include "swarmop/reconciler/sites/site_health.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

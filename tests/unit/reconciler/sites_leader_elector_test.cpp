@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "fake_engine.h"
-#include "swarmop/reconciler/leader_elector.h"
+#include "swarmop/reconciler/sites/leader_elector.h"
 
 namespace swarmop::reconciler {
 namespace {

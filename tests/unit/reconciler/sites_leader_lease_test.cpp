@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "fake_engine.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/leader_lease.h"
+#include "swarmop/reconciler/sites/leader_lease.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -4,9 +4,9 @@
 
 #include "fake_engine.h"
 #include "sites_fixtures.h"
-#include "swarmop/reconciler/fake_clock.h"
-#include "swarmop/reconciler/site_monitor.h"
-#include "swarmop/reconciler/site_report.h"
+#include "swarmop/reconciler/sites/site_monitor.h"
+#include "swarmop/reconciler/sites/site_report.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "sites_fixtures.h"
-#include "swarmop/reconciler/quorum.h"
+#include "swarmop/reconciler/sites/quorum.h"
 
 namespace swarmop::reconciler {
 namespace {

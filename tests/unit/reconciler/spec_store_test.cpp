@@ -1,10 +1,10 @@
 // SpecStore against an in-memory config store: what is written, what is read, what is never touched.
-#include "swarmop/reconciler/spec_store.h"
+#include "swarmop/reconciler/store/spec_store.h"
 
 #include <gtest/gtest.h>
 
 #include "spec_store_fake_configs.h"
-#include "swarmop/reconciler/labels.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::reconciler {
 namespace {

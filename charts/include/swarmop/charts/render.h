@@ -23,10 +23,11 @@
 #include "swarmop/charts/chart.h"
 #include "swarmop/crds/diagnostic.h"
 #include "swarmop/crds/load.h"
+#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::charts {
 
-inline constexpr const char* kReleaseLabel = "io.swarmop.release";
+inline constexpr const char* kReleaseLabel = reconciler::labels::kRelease;
 
 struct ValuesFile {
   std::string path;  // as shown in diagnostics

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/reconciler.h"
+#include "swarmop/reconciler/core/reconciler.h"
 
 namespace swarmop::reconciler::profiles {
 

@@ -33,7 +33,7 @@
 
 #include "swarmop/base/status.h"
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler::profiles {
 

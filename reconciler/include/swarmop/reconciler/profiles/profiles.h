@@ -3,7 +3,7 @@
 // The django-api profile comes with the Replication renderer (replication.h, UseReplicationRendering).
 #pragma once
 
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler {
 

@@ -36,11 +36,12 @@
 
 #include "swarmop/base/status.h"
 #include "swarmop/crds/model.h"
-#include "swarmop/reconciler/render.h"
+#include "swarmop/reconciler/core/labels.h"
+#include "swarmop/reconciler/core/render.h"
 
 namespace swarmop::reconciler::profiles {
 
-inline constexpr const char* kComponentLabel = "io.swarmop.component";
+inline constexpr const char* kComponentLabel = labels::kComponent;
 inline constexpr const char* kScrapeLabel = "prometheus.io/scrape";
 inline constexpr const char* kPortLabel = "prometheus.io/port";
 inline constexpr const char* kPathLabel = "prometheus.io/path";

@@ -1,0 +1,165 @@
+// The tables behind ActualCache (private to it): one per object type, by ID, with a name index and an owner
+// index of swarmop-owned objects. Every change carries a sequence number so that a listing which started
+// before a change (Replace) never undoes it. Callers hold CacheState::mu.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "swarmop/reconciler/cache/actual_cache.h"
+#include "swarmop/reconciler/core/labels.h"
+
+namespace swarmop::reconciler::internal {
+
+inline const std::string& NameOf(const engine::Service& s) { return s.spec.name; }
+inline const std::string& NameOf(const engine::Config& c) { return c.spec.name; }
+inline const std::string& NameOf(const engine::Secret& s) { return s.spec.name; }
+inline const std::string& NameOf(const engine::Network& n) { return n.name; }
+inline const engine::Labels& LabelsOf(const engine::Service& s) { return s.spec.labels; }
+inline const engine::Labels& LabelsOf(const engine::Config& c) { return c.spec.labels; }
+inline const engine::Labels& LabelsOf(const engine::Secret& s) { return s.spec.labels; }
+inline const engine::Labels& LabelsOf(const engine::Network& n) { return n.labels; }
+inline uint64_t VersionOf(const engine::Service& s) { return s.version; }
+inline uint64_t VersionOf(const engine::Config& c) { return c.version; }
+inline uint64_t VersionOf(const engine::Secret& s) { return s.version; }
+inline uint64_t VersionOf(const engine::Network&) { return 0; }
+
+// An inspect carries no task counts: keep the listed ones while the service's version is unchanged.
+inline void KeepStatus(const engine::Service& old, engine::Service& fresh) {
+  if (!fresh.service_status && old.version == fresh.version) fresh.service_status = old.service_status;
+}
+template <typename T>
+void KeepStatus(const T&, T&) {}
+
+inline bool IsSpecStoreObject(const engine::Labels& object_labels) {
+  auto it = object_labels.find(labels::kRole);
+  return it != object_labels.end() && it->second == labels::kRoleSpec;
+}
+
+// The owner named by an owned object's labels.
+inline std::optional<Request> OwnerFromLabels(const engine::Labels& object_labels) {
+  if (!labels::IsOwned(object_labels)) return std::nullopt;
+  auto kind = object_labels.find(labels::kOwnerKind);
+  auto name = object_labels.find(labels::kOwnerName);
+  if (kind == object_labels.end() || name == object_labels.end()) return std::nullopt;
+  return Request{kind->second, name->second};
+}
+
+template <typename T>
+struct Table {
+  struct Entry {
+    T value;
+    uint64_t seq = 0;
+  };
+  std::map<std::string, Entry> by_id;
+  std::map<std::string, std::string> id_by_name;
+  std::map<Request, std::set<std::string>> by_owner;  // owned objects' IDs per owner
+  std::map<std::string, uint64_t> forgotten;          // ID -> when, since the last Replace
+
+  const T* FindName(const std::string& name) const {
+    auto id = id_by_name.find(name);
+    if (id == id_by_name.end()) return nullptr;
+    auto it = by_id.find(id->second);
+    return it == by_id.end() ? nullptr : &it->second.value;
+  }
+
+  LearnedEvent OwnerOf(const std::string& id) const {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return {};
+    const engine::Labels& l = LabelsOf(it->second.value);
+    auto owner = OwnerFromLabels(l);
+    return LearnedEvent{owner, owner.has_value() && !IsSpecStoreObject(l)};
+  }
+
+  // A stored spec (role=spec): the spec cache reads those, a plan never does.
+  bool IsSpec(const std::string& id) const {
+    auto it = by_id.find(id);
+    return it != by_id.end() && IsSpecStoreObject(LabelsOf(it->second.value));
+  }
+
+  // Stores a read of an object unless the table holds a newer version of it.
+  void Put(T value, uint64_t seq) {
+    auto it = by_id.find(value.id);
+    if (it != by_id.end()) {
+      if (VersionOf(it->second.value) > VersionOf(value)) return;
+      KeepStatus(it->second.value, value);
+      Unindex(it->first, it->second.value);
+    }
+    // Names are unique in a swarm: an object of the same name under another ID is gone (a replace).
+    auto same_name = id_by_name.find(NameOf(value));
+    if (same_name != id_by_name.end() && same_name->second != value.id) Erase(same_name->second, seq);
+    forgotten.erase(value.id);
+    std::string id = value.id;
+    Index(id, value);
+    by_id[id] = Entry{std::move(value), seq};
+  }
+
+  void Erase(const std::string& id, uint64_t seq) {
+    forgotten[id] = seq;
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return;
+    Unindex(id, it->second.value);
+    by_id.erase(it);
+  }
+
+  void EraseName(const std::string& name, uint64_t seq) {
+    auto id = id_by_name.find(name);
+    if (id != id_by_name.end()) Erase(std::string(id->second), seq);
+  }
+
+  // The contents of a listing that started at `start`; what was learned or forgotten after it stays so.
+  void Replace(std::vector<T> listed, uint64_t start, uint64_t seq) {
+    Table fresh;
+    for (T& value : listed) fresh.Put(std::move(value), seq);
+    for (auto& [id, entry] : by_id) {
+      if (entry.seq > start) fresh.Put(std::move(entry.value), entry.seq);
+    }
+    for (const auto& [id, when] : forgotten) {
+      if (when > start) fresh.Erase(id, when);
+    }
+    fresh.forgotten.clear();
+    *this = std::move(fresh);
+  }
+
+  void IndexInto(std::map<std::string, Request>& out) const {
+    for (const auto& [owner, ids] : by_owner) {
+      for (const std::string& id : ids) out[NameOf(by_id.at(id).value)] = owner;
+    }
+  }
+
+ private:
+  void Index(const std::string& id, const T& value) {
+    id_by_name[NameOf(value)] = id;
+    if (auto owner = OwnerFromLabels(LabelsOf(value))) by_owner[*owner].insert(id);
+  }
+  void Unindex(const std::string& id, const T& value) {
+    auto name = id_by_name.find(NameOf(value));
+    if (name != id_by_name.end() && name->second == id) id_by_name.erase(name);
+    if (auto owner = OwnerFromLabels(LabelsOf(value))) {
+      auto it = by_owner.find(*owner);
+      if (it != by_owner.end()) {
+        it->second.erase(id);
+        if (it->second.empty()) by_owner.erase(it);
+      }
+    }
+  }
+};
+
+struct CacheState {
+  mutable std::mutex mu;
+  uint64_t seq = 0;
+  bool filled = false;
+  Table<engine::Service> services;
+  Table<engine::Config> configs;
+  Table<engine::Network> networks;
+  Table<engine::Secret> secrets;
+};
+
+ActualState GatherFromTables(const CacheState& state, const RenderedState& desired, const GatherScope& scope);
+
+}  // namespace swarmop::reconciler::internal
