@@ -1,23 +1,16 @@
-// The RenderOptions every swarmop command plans with (`apply`, `diff`, `run`): the core's generic rendering
-// plus the Replication renderer and the django-api profile (reconciler/replication.h) and the workload
-// profiles (reconciler/profiles/profiles.h). One place, so the
-// commands never disagree about what a spec renders to.
+// The RenderOptions every swarmop command plans with (`apply`, `diff`, `run`): the library's
+// DefaultRenderOptions (reconciler/controller/default_render.h), under the name the integration tests use
+// to plan exactly as the commands do.
 #pragma once
 
+#include "swarmop/reconciler/controller/default_render.h"
+// What this header has always brought along, for the files that include it.
 #include "swarmop/reconciler/core/render.h"
 #include "swarmop/reconciler/profiles/profiles.h"
 #include "swarmop/reconciler/replication/replication.h"
 
 namespace swarmop::cli {
 
-// No ReplicationObserver here: the commands plan with PlanEstateOptions::observe_replications (and
-// `run` with EstateReconcilerOptions::observe_replications), which reads the running replica set config
-// from the swarm before each plan and renders with it; see reconciler/src/replication/README.md.
-inline reconciler::RenderOptions SwarmopRenderOptions() {
-  reconciler::RenderOptions options;
-  reconciler::UseReplicationRendering(options);
-  reconciler::UseProfileRendering(options);  // kong, ... (profiles/profiles.h)
-  return options;
-}
+inline reconciler::RenderOptions SwarmopRenderOptions() { return reconciler::DefaultRenderOptions(); }
 
 }  // namespace swarmop::cli

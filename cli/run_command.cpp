@@ -10,35 +10,27 @@
 // over to its partner, and fails back once Ready for --failback-hold.
 //
 // --leader-elect (off by default: one replica needs no lease): several replicas share the Swarm config lease
-// (leader_lease.h), and only the holder runs the operator. The elector's callbacks only raise a flag; this
-// thread starts and stops the Operator, so a callback never blocks on a reconcile in flight. Every write
-// also asks LeaderLease::IsLeading(), which turns false on time even while this thread catches up.
-// A replica that follows still answers on --listen: /healthz 200 (it is alive, so Swarm's healthcheck
-// leaves it running), /readyz 503 and /api/v1/status {"leading": false, "holder": ...}.
+// (leader_lease.h), and only the holder runs the operator; a replica that follows still answers on --listen.
+// The lifecycle itself is reconciler/controller/operator_lifecycle.h: this file parses flags and waits for
+// the signals.
 #include <glog/logging.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "cli_support.h"
 #include "commands.h"
-#include "render_options.h"
 #include "run_git_flags.h"
 #include "swarmop/engine/endpoint.h"
-#include "swarmop/reconciler/controller/metrics.h"
+#include "swarmop/reconciler/controller/default_render.h"
 #include "swarmop/reconciler/controller/operator.h"
-#include "swarmop/reconciler/controller/operator_routes.h"
+#include "swarmop/reconciler/controller/operator_lifecycle.h"
 #include "swarmop/reconciler/http/http_request.h"
 #include "swarmop/reconciler/http/http_server.h"
-#include "swarmop/reconciler/sites/leader_elector.h"
-#include "swarmop/reconciler/sites/leader_lease.h"
+#include "swarmop/reconciler/sites/estate_converge.h"
 
 namespace swarmop::cli {
 namespace {
@@ -108,132 +100,47 @@ reconciler::OperatorOptions Options(const RunArgs& args) {
   options.sites.interval = PositiveDuration("--site-interval", args.site_interval);
   options.sites.failover.grace = PositiveDuration("--failover-grace", args.failover_grace);
   options.sites.failover.hold_down = PositiveDuration("--failback-hold", args.failback_hold);
-  // Separate-swarm sites' TLS material from a local directory instead of the Swarm secrets (site_engines.h).
-  if (const char* dir = std::getenv("SWARMOP_TLS_DIR"); dir && *dir) options.sites.engines.tls_dir = dir;
+  // Separate-swarm sites' TLS material from a local directory instead of the Swarm secrets, as apply and
+  // diff.
+  options.sites.engines.tls_dir = reconciler::SiteEngineOptionsFromEnvironment().tls_dir;
   options.controller.workers = args.workers;
   options.load.environment = EnvironmentName(args.environment);
-  options.reconcile.render = SwarmopRenderOptions();  // Replications too, as apply and diff render them
-  options.reconcile.observe_replications = true;      // as apply and diff: steps follow completed jobs
+  options.reconcile.render =
+      reconciler::DefaultRenderOptions();         // Replications too, as apply and diff render them
+  options.reconcile.observe_replications = true;  // as apply and diff: steps follow completed jobs
   ApplyGitFlags(args.git, options);
   return options;
 }
 
-void LogStopSignal(int received) {
-  LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ": shutting down";
+// Waits for SIGTERM or SIGINT for up to `timeout`, logging the one that came.
+reconciler::StopWaiter SignalWaiter(sigset_t stop_signals) {
+  return [stop_signals](std::chrono::milliseconds timeout) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    const timespec poll{static_cast<time_t>(seconds.count()),
+                        static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
+    const int received = sigtimedwait(&stop_signals, nullptr, &poll);
+    if (received < 0) return false;
+    LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ": shutting down";
+    return true;
+  };
 }
 
-void RunAlone(engine::Engine& engine, const reconciler::OperatorOptions& options, sigset_t stop_signals) {
-  auto op = reconciler::Operator::Start(engine, options);
-  if (!op.ok()) FailOnEngineError(op.status(), "starting the operator");
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  LogStopSignal(received);
-  (*op)->Stop();
+// --lease-duration D: the timings of reconciler::LeaseTimings.
+reconciler::LeaseOptions LeaseTimings(const RunArgs& args) {
+  auto lease = reconciler::LeaseTimings(PositiveDuration("--lease-duration", args.lease_duration));
+  if (!lease.ok()) Fail(kExitError, "--lease-duration " + lease.status().message());
+  return std::move(lease).value();
 }
 
-// The lease gets its own connection with a short request timeout: a hung lease call must not outlive the
-// renew deadline, and must not queue behind the reconciler's calls.
-std::unique_ptr<engine::Engine> ConnectForLease() {
+void RunElected(engine::Engine& engine, const reconciler::OperatorOptions& options,
+                const reconciler::LeaseOptions& lease, sigset_t stop_signals) {
   auto endpoint = engine::EndpointFromEnvironment();
   if (!endpoint.ok()) Fail(kExitError, "DOCKER_HOST: " + endpoint.status().message());
-  endpoint->request_timeout = std::chrono::seconds(3);
-  endpoint->connect_timeout = std::chrono::seconds(3);
-  auto connected = engine::Connect(*endpoint);
-  if (!connected.ok()) FailOnEngineError(connected.status(), "connecting for the leader lease");
-  return std::move(connected).value();
-}
-
-// --lease-duration D: the leader stops acting 2/3 D after its last renewal and retries every 2/15 D
-// (15 s: 10 s and 2 s), so a dead leader is replaced within about D + 2/15 D.
-reconciler::LeaseOptions LeaseTimings(const RunArgs& args) {
-  reconciler::LeaseOptions lease;
-  lease.duration = PositiveDuration("--lease-duration", args.lease_duration);
-  if (lease.duration < std::chrono::seconds(1)) Fail(kExitError, "--lease-duration must be at least 1s");
-  lease.renew_deadline = lease.duration * 2 / 3;
-  lease.retry_period = lease.duration * 2 / 15;
-  return lease;
-}
-
-// The HTTP surface of a replica that follows (the leader's Operator serves the full one on the same
-// address once it leads).
-std::unique_ptr<reconciler::HttpServer> ServeFollower(const reconciler::OperatorOptions& options,
-                                                      const reconciler::LeaderLease& lease) {
-  if (options.listen.empty()) return nullptr;
-  auto holder = [&lease] {
-    std::optional<reconciler::LeaseRecord> seen = lease.LastObserved();
-    return seen && !seen->holder.empty() ? seen->holder : std::string("unknown");
-  };
-  auto following = [holder](int status) {
-    return [holder, status] {
-      return reconciler::HttpResponse{status, "text/plain; charset=utf-8",
-                                      "following: the leader is " + holder() + "\n"};
-    };
-  };
-  reconciler::HttpRoutes routes{
-      {"/healthz", following(200)},
-      {"/readyz", following(503)},
-      {"/metrics",
-       [] {
-         return reconciler::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
-                                         reconciler::FollowerMetricsText()};
-       }},
-      {"/api/v1/status",
-       [holder] {
-         return reconciler::HttpResponse{200, "application/json", reconciler::FollowerStatusJson(holder())};
-       }},
-  };
-  reconciler::HttpServerOptions http = options.http;
-  http.listen = options.listen;
-  auto server = reconciler::StartHttpServer(http, std::move(routes));
-  if (!server.ok()) {
-    LOG(WARNING) << "following: cannot serve " << options.listen << ": " << server.status().ToString();
-    return nullptr;
-  }
-  return std::move(server).value();
-}
-
-std::string Holder() {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
-}
-
-// Polls for a stop signal while following the elector's flag: the Operator runs exactly while leading.
-void RunElected(engine::Engine& engine, reconciler::OperatorOptions options,
-                reconciler::LeaseOptions lease_options, sigset_t stop_signals) {
-  std::unique_ptr<engine::Engine> lease_engine = ConnectForLease();
-  lease_options.holder = Holder();
-  reconciler::LeaderLease lease(*lease_engine, lease_options);
-  options.reconcile.may_write = [&lease] { return lease.IsLeading(); };
-  std::atomic<bool> leading{false};
-  reconciler::LeaderElector elector(
-      lease, {[&] { leading = true; }, [&] { leading = false; },
-              [](const Status& error) { LOG_EVERY_N(WARNING, 10) << "leader lease: " << error.ToString(); }});
-  LOG(INFO) << "leader election as " << lease_options.holder << " on config " << lease_options.name;
-  elector.Start();
-  std::unique_ptr<reconciler::Operator> op;
-  std::unique_ptr<reconciler::HttpServer> follower = ServeFollower(options, lease);
-  const timespec poll{0, 200'000'000};
-  int received = -1;
-  while ((received = sigtimedwait(&stop_signals, nullptr, &poll)) < 0) {
-    bool lead = leading.load() && lease.IsLeading();
-    if (lead && !op) {
-      LOG(INFO) << "started leading: reconciling";
-      if (follower) follower->Stop();  // the Operator serves this address now
-      follower.reset();
-      auto started = reconciler::Operator::Start(engine, options);
-      if (!started.ok()) FailOnEngineError(started.status(), "starting the operator");
-      op = std::move(started).value();
-    } else if (!lead && op) {
-      LOG(WARNING) << "stopped leading: reconciling stops";
-      op.reset();  // Stop: in-flight reconciles finish, and may_write already refuses their writes
-      follower = ServeFollower(options, lease);
-    }
-  }
-  LogStopSignal(received);
-  op.reset();
-  if (follower) follower->Stop();
-  elector.Stop(/*release=*/true);
+  auto lease_engine = reconciler::ConnectForLease(*endpoint);
+  if (!lease_engine.ok()) FailOnEngineError(lease_engine.status(), "connecting for the leader lease");
+  Status ran =
+      reconciler::RunElectedOperator(engine, **lease_engine, options, lease, SignalWaiter(stop_signals));
+  if (!ran.ok()) FailOnEngineError(ran, "starting the operator");
 }
 
 void Run(const RunArgs& args) {
@@ -255,7 +162,8 @@ void Run(const RunArgs& args) {
   if (args.leader_elect) {
     RunElected(*engine, options, LeaseTimings(args), stop_signals);
   } else {
-    RunAlone(*engine, options, stop_signals);
+    Status ran = reconciler::RunOperator(*engine, options, SignalWaiter(stop_signals));
+    if (!ran.ok()) FailOnEngineError(ran, "starting the operator");
   }
   LOG(INFO) << "swarmop run: stopped";
 }
