@@ -14,8 +14,10 @@
 #include <random>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
-#include "../support/swarmop_process.h"
+#include "bed_env.h"
+#include "http_client.h"
+#include "swarm_objects.h"
+#include "swarmop_process.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -24,10 +26,7 @@
 namespace swarmop::it {
 namespace {
 
-using reconciler::testing::ConnectLoopback;
-using reconciler::testing::FreeLocalPort;
-using reconciler::testing::HttpGet;
-using reconciler::testing::HttpSend;
+using namespace testsupport;  // tests/support
 using std::chrono::milliseconds;
 
 std::string RandomHex(size_t n) {
@@ -52,9 +51,10 @@ std::string Manifest() {
 class ApiSecurity : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine_ = ConnectTestBed(&host_);
-    ASSERT_TRUE(engine_) << "SWARMOP_TEST_DOCKER_HOST unset or unreachable: start the test bed";
-    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-sec", "sec"));
+    auto connected = ConnectTestBed(&host_);
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+    engine_ = std::move(connected).value();
+    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-sec", "sec").ok());
     char dir[] = "/tmp/swarmop-apisec-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "controller_test_specs.h"
+#include "eventually.h"
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/testing/mock_engine.h"
@@ -24,14 +25,9 @@ using ::testing::Return;
 const Request kSite{"Site", "douala"};
 const Request kApi{"Service", "api"};
 
-// Polls `condition` for up to `limit` of real time.
+// Polls `condition` every 5 ms for up to `limit` of real time (tests/support/eventually.h).
 bool Eventually(const std::function<bool()>& condition, milliseconds limit = milliseconds(5000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
+  return testsupport::Eventually(condition, limit, milliseconds(5));
 }
 
 ControllerOptions FastLoop() {
