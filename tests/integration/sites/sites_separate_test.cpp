@@ -6,25 +6,16 @@
 //     duplicates on heal.
 // Measured times are printed as "[measure] ..." lines.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <optional>
 #include <thread>
 
 #include "sites_fixtures.h"
-#include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/apply.h"
-#include "swarmop/reconciler/core.h"
-#include "swarmop/reconciler/failover.h"
 #include "swarmop/reconciler/labels.h"
-#include "swarmop/reconciler/leader_elector.h"
-#include "swarmop/reconciler/leader_lease.h"
 #include "swarmop/reconciler/operator.h"
-#include "swarmop/reconciler/quorum.h"
 #include "swarmop/reconciler/site_engines.h"
 #include "swarmop/reconciler/site_health.h"
 #include "swarmop/reconciler/spec_store.h"

@@ -15,27 +15,18 @@
 #include "sites_fixtures.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
-#include "swarmop/reconciler/apply.h"
-#include "swarmop/reconciler/core.h"
 #include "swarmop/reconciler/failover.h"
-#include "swarmop/reconciler/labels.h"
 #include "swarmop/reconciler/leader_elector.h"
 #include "swarmop/reconciler/leader_lease.h"
-#include "swarmop/reconciler/operator.h"
 #include "swarmop/reconciler/quorum.h"
-#include "swarmop/reconciler/site_engines.h"
 #include "swarmop/reconciler/site_health.h"
-#include "swarmop/reconciler/spec_store.h"
-#include "tcp_forwarder.h"  // tests/support
 
 namespace swarmop::sites_it {
 namespace {
 
 using namespace std::chrono_literals;
 using reconciler::SiteHealthState;
-using testsupport::TcpForwarder;  // tests/support/tcp_forwarder.h
-using testsupport::TestBed;       // tests/support/testbed.h
-using testsupport::Upstream;
+using testsupport::TestBed;  // tests/support/testbed.h
 
 class StretchedSites : public ::testing::Test {
  protected:
