@@ -29,6 +29,25 @@ Status RemoveNetworkEventually(engine::Engine& engine, const std::string& name, 
   }
 }
 
+Status WaitOutStaleNetworks(engine::Engine& engine, milliseconds limit) {
+  auto owned =
+      engine::ListFilter::Labels({{reconciler::labels::kManagedBy, reconciler::labels::kManagerName}});
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto services = engine.ListServices({});
+    if (!services.ok()) return services.status();
+    if (!services->empty()) return Status::Ok();
+    auto networks = engine.ListNetworks(owned);
+    if (!networks.ok()) return networks.status();
+    if (networks->empty()) return Status::Ok();
+    if (std::chrono::steady_clock::now() > deadline)
+      return TimeoutError("swarmop networks still listed: " + networks->front().name + " and " +
+                          std::to_string(networks->size() - 1) + " more");
+    for (const auto& network : *networks) (void)engine.RemoveNetwork(network.id);
+    std::this_thread::sleep_for(milliseconds(500));
+  }
+}
+
 Status ScaleByHand(engine::Engine& engine, const std::string& service, uint64_t replicas, int attempts) {
   Status last = InvalidArgumentError("no attempt to scale " + service);
   for (int attempt = 0; attempt < attempts; ++attempt) {

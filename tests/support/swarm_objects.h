@@ -27,6 +27,13 @@ Status LabelFirstNode(engine::Engine& engine, const std::string& key, const std:
 Status RemoveNetworkEventually(engine::Engine& engine, const std::string& name,
                                std::chrono::milliseconds limit = std::chrono::seconds(60));
 
+// Waits out the swarmop networks an earlier test removed (or left): Swarm deletes a removed overlay network
+// seconds later, and a plan made meanwhile meets "network ... not found" (stale_networks.sh is the shell
+// version). With no service left on the bed, removes swarmop's networks until none is listed (`limit` at
+// most); with services left (another test's), leaves them alone.
+Status WaitOutStaleNetworks(engine::Engine& engine,
+                            std::chrono::milliseconds limit = std::chrono::seconds(60));
+
 // Sets `service`'s replicas by hand, as `docker service scale` would (a drift for the operator to revert):
 // inspect, then update with that version, `attempts` times at most (a concurrent writer makes the version
 // stale). The error is the last attempt's.
