@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "bed_env.h"
+#include "eventually.h"
 #include "http_client.h"
 #include "swarm_objects.h"
 #include "swarmop_process.h"
@@ -109,9 +110,8 @@ TEST_F(ApiSecurity, TheTokenGuardsTheApiAndNoSecretValueLeaksAnywhereAfterAFullR
                                host_, dir_ + "/run.log");
   ASSERT_TRUE(run_);
   const std::string bearer = "Authorization: Bearer " + token_ + "\r\n";
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (HttpGet(port, "/readyz").status != 200 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(100));
+  Eventually([&] { return HttpGet(port, "/readyz").status == 200; }, std::chrono::seconds(60),
+             milliseconds(100));
   ASSERT_EQ(HttpGet(port, "/readyz").status, 200) << ReadFile(dir_ + "/run.log");
   std::this_thread::sleep_for(milliseconds(3000));  // a few resyncs: status labels written, tasks started
 
