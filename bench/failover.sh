@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Failover and failback times of the real `swarmop run` on a private 3-node stretched bed: runs the e2e
-# test's failover case (tests/integration/sites/failover_e2e_test.cpp; it starts and tears down its own bed)
+# test's failover case (tests/integration/sites/failover_e2e_failover_test.cpp; it starts and tears down its own bed)
 # TRIALS times in one operator's life, and prints p50/min/max of
 #   failover: `partition douala` -> yaounde's takeover service runs douala's replicas too (grace 5 s);
 #   failback: `heal douala`      -> the declared split runs again (hold-down 3 s).

@@ -12,25 +12,13 @@ set -uo pipefail
 SWARMOP=$1
 ROOT=$2
 CHART=$ROOT/tests/integration/charts/pair-chart
-[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
-export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
-unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION SWARMOP_CHARTS_DIR
-DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+# shellcheck source=../../support/checks.sh
+source "$(dirname "$0")/../../support/checks.sh"  # check, run, retry, wait_for, the test bed
+require_test_bed
+use_test_bed
+unset SWARMOP_CHARTS_DIR
 OUT=$(mktemp -d /tmp/swarmop-charts-test.XXXXXX)
 
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-run() {  # run NAME ARGS...: stdout/stderr/exit code in $OUT/NAME.{out,err,rc}
-  local name=$1; shift
-  "$SWARMOP" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
-  echo $? >"$OUT/$name.rc"
-}
-rc() { cat "$OUT/$1.rc"; }
-has() { grep -q -- "$2" "$OUT/$1"; }
 count() { grep -c -- "$2" "$OUT/$1"; }
 inspect() {  # inspect SERVICE FORMAT: the field, or "gone" when there is no such service
   local out

@@ -8,26 +8,12 @@ set -uo pipefail
 
 SWARMOP=$1
 ROOT=$2
-[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
-export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
-unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION
-DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+# shellcheck source=../../support/checks.sh
+source "$(dirname "$0")/../../support/checks.sh"  # check, run, retry, wait_for, the test bed
+require_test_bed
+use_test_bed
 OUT=$(mktemp -d /tmp/swarmop-cli-test.XXXXXX)
 
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-# run NAME ARGS...: runs swarmop, keeps stdout/stderr/exit code in $OUT/NAME.{out,err,rc}
-run() {
-  local name=$1; shift
-  "$SWARMOP" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
-  echo $? >"$OUT/$name.rc"
-}
-rc() { cat "$OUT/$1.rc"; }
-has() { grep -q -- "$2" "$OUT/$1"; }
 lines() { wc -l <"$OUT/$1"; }
 
 remove_spec_configs() {

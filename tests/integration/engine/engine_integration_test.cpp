@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "bed_env.h"
 #include "swarmop/engine/engine.h"
 
 namespace swarmop::engine {
@@ -29,10 +30,9 @@ std::string RunId() {
 class EngineIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed "
-                                  "(tests/testbed/testbed.sh) and export the unix:// address it prints";
-    auto endpoint = ParseDockerHost(host);
+    auto host = testsupport::TestBedHost();
+    ASSERT_TRUE(host.ok()) << host.status().ToString();
+    auto endpoint = ParseDockerHost(*host);
     ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
     endpoint_ = *endpoint;
     auto engine = Connect(endpoint_);

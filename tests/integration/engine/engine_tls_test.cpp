@@ -13,11 +13,11 @@
 #include <map>
 #include <sstream>
 
-#include "../sites/tcp_forwarder.h"
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/sites/site_engines.h"
+#include "tcp_forwarder.h"
 
 namespace swarmop::engine_tls_it {
 namespace {
@@ -292,12 +292,12 @@ TEST_F(EngineTls, AServerCertificateFromAnotherCaIsRefused) {
 TEST_F(EngineTls, AServerCertificateThatDoesNotNameTheAddressIsRefused) {
   // The server certificate names 127.0.0.1 and the node's address. The same daemon, relayed byte for byte
   // from 127.0.0.1 (named) and from 127.0.0.2 (not named).
-  sites_it::Upstream upstream;
+  testsupport::Upstream upstream;
   upstream.tcp_ip = g_bed.ip;
   upstream.tcp_port = kTlsPort;
-  auto named = sites_it::TcpForwarder::Start("", "127.0.0.1", 0, upstream);
+  auto named = testsupport::TcpForwarder::Start("", "127.0.0.1", 0, upstream);
   ASSERT_TRUE(named.ok()) << named.status().ToString();
-  auto unnamed = sites_it::TcpForwarder::Start("", "127.0.0.2", 0, upstream);
+  auto unnamed = testsupport::TcpForwarder::Start("", "127.0.0.2", 0, upstream);
   ASSERT_TRUE(unnamed.ok()) << unnamed.status().ToString();
 
   auto control = engine::Connect(

@@ -61,7 +61,7 @@ void EstateHarness::Log(const std::string& line) { std::cout << "[estate] " << l
 
 StatusOr<std::unique_ptr<EstateHarness>> EstateHarness::Start() {
   std::unique_ptr<EstateHarness> harness(new EstateHarness());
-  auto bed = sites_it::TestBed::Up("stretched");
+  auto bed = testsupport::TestBed::Up("stretched");
   if (!bed.ok()) return bed.status();
   harness->bed_ = std::move(*bed);
   Log("3-node bed up in " + std::to_string(harness->bed_->up_seconds()) + " s");

@@ -30,7 +30,7 @@ struct HttpAnswer {
   std::string body;
 };
 
-using it::Eventually;  // tests/integration/support/eventually.h
+using testsupport::Eventually;  // tests/support/eventually.h
 
 class EstateHarness {
  public:
@@ -39,7 +39,7 @@ class EstateHarness {
   static StatusOr<std::unique_ptr<EstateHarness>> Start();
   ~EstateHarness();
 
-  sites_it::TestBed& bed() { return *bed_; }
+  testsupport::TestBed& bed() { return *bed_; }
   std::string DockerHost(const std::string& site) const { return bed_->DockerHost(site); }
   double apply_seconds() const { return apply_seconds_; }
 
@@ -78,7 +78,7 @@ class EstateHarness {
   Status Apply();
   std::string Docker(const std::string& site) const;
 
-  std::unique_ptr<sites_it::TestBed> bed_;
+  std::unique_ptr<testsupport::TestBed> bed_;
   std::string manifests_dir_;  // the copy of manifests/demo applied to this bed
   double apply_seconds_ = 0;
 };

@@ -21,11 +21,13 @@
 #include <set>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
-#include "../support/swarmop_process.h"
+#include "bed_env.h"
 #include "eventually.h"
 #include "fault_proxy.h"
+#include "http_client.h"
+#include "swarm_objects.h"
 #include "swarmop/reconciler/core/labels.h"
+#include "swarmop_process.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -34,13 +36,13 @@
 namespace swarmop::it {
 namespace {
 
+using namespace testsupport;  // tests/support
+
 using faults::FaultPlan;
 using faults::FaultProxy;
 using faults::HookAction;
 using faults::HookPhase;
 using faults::ProxiedRequest;
-using reconciler::testing::FreeLocalPort;
-using reconciler::testing::HttpGet;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 namespace labels = reconciler::labels;
@@ -108,19 +110,15 @@ bool EverySpecReady(const std::string& body, size_t count) {
   return true;
 }
 
-template <typename T>
-std::vector<T> ListOrEmpty(StatusOr<std::vector<T>> listed) {
-  return listed.ok() ? std::move(listed).value() : std::vector<T>{};
-}
-
 class FaultsBetweenSwarmopAndTheEngine : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine_ = ConnectTestBed(&host_);
-    ASSERT_TRUE(engine_) << "SWARMOP_TEST_DOCKER_HOST unset or unreachable: start the test bed";
+    auto connected = ConnectTestBed(&host_);
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+    engine_ = std::move(connected).value();
     ASSERT_EQ(host_.rfind("unix://", 0), 0u)
         << "the fault proxy needs the engine on a unix socket: " << host_;
-    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-flt", "flt"));
+    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-flt", "flt").ok());
     char dir[] = "/tmp/swarmop-faults-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;

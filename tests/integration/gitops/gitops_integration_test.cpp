@@ -17,7 +17,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
+#include "bed_env.h"
+#include "eventually.h"
+#include "http_client.h"
+#include "swarm_objects.h"
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core/labels.h"
@@ -29,13 +32,14 @@
 namespace swarmop::reconciler {
 namespace {
 
+using testsupport::ListOrEmpty;
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using Steady = std::chrono::steady_clock;
-using testing::FreeLocalPort;
 using ::testing::HasSubstr;
-using testing::HttpGet;
-using testing::HttpSend;
+using testsupport::FreeLocalPort;
+using testsupport::HttpGet;
+using testsupport::HttpSend;
 
 constexpr char kWebhookToken[] = "gitlab-hook-secret-1";
 
@@ -57,23 +61,14 @@ std::string Sh(const std::string& command, int* rc_out = nullptr) {
 }
 
 bool Listens(uint16_t port) {
-  const int fd = testing::ConnectLoopback(port);
+  const int fd = testsupport::ConnectLoopback(port);
   if (fd >= 0) ::close(fd);
   return fd >= 0;
 }
 
+// Polls every 20 ms (tests/support/eventually.h).
 bool Eventually(const std::function<bool()>& condition, milliseconds limit) {
-  auto deadline = Steady::now() + limit;
-  while (Steady::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return condition();
-}
-
-template <typename T>
-std::vector<T> ListOrEmpty(StatusOr<std::vector<T>> listed) {
-  return listed.ok() ? std::move(listed).value() : std::vector<T>{};
+  return testsupport::Eventually(condition, limit, milliseconds(20));
 }
 
 std::string SiteYaml() {
@@ -92,22 +87,10 @@ std::string ServiceYaml(const std::string& name, int replicas) {
 class GitOps : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed";
-    host_ = host;
-    auto endpoint = engine::ParseDockerHost(host_);
-    ASSERT_TRUE(endpoint.ok());
-    auto connected = engine::Connect(*endpoint);
-    ASSERT_TRUE(connected.ok()) << "the test bed at " << host_
-                                << " is unreachable: " << connected.status().ToString();
+    auto connected = testsupport::ConnectTestBed(&host_);
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
     engine_ = std::move(connected).value();
-    auto nodes = engine_->ListNodes({});
-    ASSERT_TRUE(nodes.ok() && !nodes->empty());
-    engine::Node node = nodes->front();
-    if (node.spec.labels["swarmop-git"] != "git") {
-      node.spec.labels["swarmop-git"] = "git";
-      ASSERT_TRUE(engine_->UpdateNode(node.id, node.version, node.spec).ok());
-    }
+    ASSERT_TRUE(testsupport::LabelFirstNode(*engine_, "swarmop-git", "git").ok());
     dir_ = fs::temp_directory_path() / ("swarmop-gitops-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);

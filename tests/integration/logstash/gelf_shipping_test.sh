@@ -15,14 +15,14 @@ set -uo pipefail
 SWARMOP=$1
 ROOT=$2
 IMAGES=$3
-[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
+# shellcheck source=../../support/checks.sh
+source "$(dirname "$0")/../../support/checks.sh"  # check, run, retry, wait_for, the test bed
+require_test_bed
 for tool in python3 nsenter; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing"; exit 1; }
 done
 [ -f "$IMAGES/gelf-receiver.import" ] || { echo "FAIL: no $IMAGES/gelf-receiver.import: build the images first (make images)"; exit 1; }
-export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
-unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION
-DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+use_test_bed
 OUT=$(mktemp -d /tmp/swarmop-gelf-test.XXXXXX)
 IMAGE=local/gelf-receiver:1
 LABEL=swarmop-gelf-test
@@ -32,21 +32,6 @@ NODE=""
 SPECS="douala gelf-logs talker zlibtalker"
 OWNERS="gelf-logs talker zlibtalker"
 
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-retry() {  # retry N COMMAND...: up to N tries, a second apart
-  local n=$1; shift
-  for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  return 1
-}
-wait_for() {  # SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 2; done
-}
 no_task_containers() { [ -z "$("$DOCKER" ps -aq --filter label=com.docker.swarm.service.name)" ]; }
 remove_specs() {
   for owner in $OWNERS; do
@@ -71,9 +56,9 @@ cleanup() {
 }
 trap cleanup EXIT
 remove_specs  # what a killed earlier run left
-# Swarm deletes a network an earlier test removed seconds later: wait that out (support/stale_networks.sh).
-# shellcheck source=../support/stale_networks.sh
-source "$(dirname "$0")/../support/stale_networks.sh"
+# Swarm deletes a network an earlier test removed seconds later: wait that out (tests/support/stale_networks.sh).
+# shellcheck source=../../support/stale_networks.sh
+source "$(dirname "$0")/../../support/stale_networks.sh"
 wait_for_no_stale_swarmop_networks "$DOCKER" 60
 
 # --- the receiver image (from Debian packages, images/gelf-receiver) on every node; the site douala

@@ -10,7 +10,9 @@
 set -uo pipefail
 
 SWARMOP=$1
-[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
+# shellcheck source=../../support/checks.sh
+source "$(dirname "$0")/../../support/checks.sh"  # check, run, retry, wait_for, the test bed
+require_test_bed
 case $SWARMOP_TEST_DOCKER_HOST in
   unix://*) SOCK=${SWARMOP_TEST_DOCKER_HOST#unix://} ;;
   *) echo "FAIL: SWARMOP_TEST_DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST: this test bind-mounts the manager's unix socket"; exit 1 ;;
@@ -18,9 +20,7 @@ esac
 for tool in /usr/bin/prometheus curl python3 nsenter; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (make deps installs Debian's prometheus, curl)"; exit 1; }
 done
-export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
-unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION
-DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+use_test_bed
 OUT=$(mktemp -d /tmp/swarmop-prometheus-test.XXXXXX)
 IMAGE=local/prometheus-test:1
 LABEL=swarmop-prom-test
@@ -28,18 +28,7 @@ NODE=""
 CREATED_OPS=0
 SPECS="prom promapi promweb promtest"
 
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
 
-retry() {  # retry N COMMAND...: up to N tries, a second apart (removals wait for tasks to go)
-  local n=$1; shift
-  for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  return 1
-}
 no_task_containers() { [ -z "$("$DOCKER" ps -aq --filter label=com.docker.swarm.service.name)" ]; }
 cleanup() {
   "$DOCKER" service rm prom-test-operator >/dev/null 2>&1
@@ -153,10 +142,7 @@ for want in sys.argv[2:]:
         sys.exit(1)
 PY
 }
-wait_for() {  # SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 3; done
-}
+WAIT_FOR_EVERY=3  # wait_for (tests/support/checks.sh): Prometheus scrapes every few seconds
 
 start=$SECONDS
 check "Prometheus scrapes both promapi tasks and the swarmop stand-in (health up)" \

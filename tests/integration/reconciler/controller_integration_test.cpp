@@ -11,8 +11,10 @@
 #include <functional>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
+#include "bed_env.h"
 #include "eventually.h"
+#include "http_client.h"
+#include "swarm_objects.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/controller/operator.h"
 #include "swarmop/reconciler/core/labels.h"
@@ -21,7 +23,7 @@
 namespace swarmop::reconciler {
 namespace {
 
-using it::Eventually;  // tests/integration/support/eventually.h
+using testsupport::Eventually;  // tests/support/eventually.h
 
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
@@ -53,14 +55,8 @@ std::string BrokenServiceYaml() {
 class ControllerIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed "
-                                  "(tests/testbed/testbed.sh up) and export what it prints";
-    auto endpoint = engine::ParseDockerHost(host);
-    ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
-    auto connected = engine::Connect(*endpoint);
-    ASSERT_TRUE(connected.ok()) << "the test bed at " << host
-                                << " is unreachable: " << connected.status().ToString();
+    auto connected = testsupport::ConnectTestBed();
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
     engine_ = std::move(connected).value();
     LabelTheNode();
     RemoveEverything();
@@ -71,14 +67,7 @@ class ControllerIntegration : public ::testing::Test {
     if (engine_) RemoveEverything();
   }
 
-  void LabelTheNode() {
-    auto nodes = engine_->ListNodes({});
-    ASSERT_TRUE(nodes.ok() && !nodes->empty());
-    engine::Node node = nodes->front();
-    if (node.spec.labels[kNodeLabel] == "ctl") return;
-    node.spec.labels[kNodeLabel] = "ctl";
-    ASSERT_TRUE(engine_->UpdateNode(node.id, node.version, node.spec).ok());
-  }
+  void LabelTheNode() { ASSERT_TRUE(testsupport::LabelFirstNode(*engine_, kNodeLabel, "ctl").ok()); }
 
   // Specs first (so a running operator would prune rather than re-create), then what they rendered.
   void RemoveEverything() {
@@ -109,7 +98,7 @@ class ControllerIntegration : public ::testing::Test {
   }
 
   void StartOperator() {
-    port_ = testing::FreeLocalPort();
+    port_ = testsupport::FreeLocalPort();
     OperatorOptions options;
     options.listen = "127.0.0.1:" + std::to_string(port_);
     options.controller.resync = std::chrono::seconds(5);
@@ -158,14 +147,8 @@ class ControllerIntegration : public ::testing::Test {
 
   // Manual scale through the engine (`docker service scale web-ctl=N`); returns when it landed.
   void ScaleByHand(uint64_t replicas) {
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      auto service = Service();
-      ASSERT_TRUE(service.has_value());
-      engine::ServiceSpec spec = service->spec;
-      spec.mode.replicas = replicas;
-      if (engine_->UpdateService(service->id, service->version, spec).ok()) return;
-    }
-    FAIL() << "could not scale by hand";
+    Status scaled = testsupport::ScaleByHand(*engine_, kSwarmService, replicas);
+    ASSERT_TRUE(scaled.ok()) << "could not scale by hand: " << scaled.ToString();
   }
 
   std::unique_ptr<engine::Engine> engine_;
@@ -233,18 +216,18 @@ TEST_F(ControllerIntegration, ADeletedSpecHasItsServicePruned) {
 
 TEST_F(ControllerIntegration, TheHttpSurfaceReportsHealthReadinessMetricsAndStatus) {
   ConvergeWeb(1);
-  EXPECT_EQ(testing::HttpGet(port_, "/healthz").status, 200);
-  EXPECT_TRUE(Eventually([&] { return testing::HttpGet(port_, "/readyz").status == 200; }));
-  auto metrics = testing::HttpGet(port_, "/metrics");
+  EXPECT_EQ(testsupport::HttpGet(port_, "/healthz").status, 200);
+  EXPECT_TRUE(Eventually([&] { return testsupport::HttpGet(port_, "/readyz").status == 200; }));
+  auto metrics = testsupport::HttpGet(port_, "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_THAT(metrics.body, HasSubstr("swarmop_reconcile_total{result=\"success\"}"));
   EXPECT_THAT(metrics.body, HasSubstr("swarmop_engine_calls_total{verb=\"list services\"}"));
   EXPECT_THAT(metrics.body, HasSubstr("swarmop_queue_depth"));
   EXPECT_TRUE(Eventually([&] {
-    return testing::HttpGet(port_, "/api/v1/status").body.find("\"reason\": \"Converged\"") !=
+    return testsupport::HttpGet(port_, "/api/v1/status").body.find("\"reason\": \"Converged\"") !=
            std::string::npos;
   }));
-  auto status = testing::HttpGet(port_, "/api/v1/status");
+  auto status = testsupport::HttpGet(port_, "/api/v1/status");
   EXPECT_THAT(status.body, HasSubstr("\"name\": \"web\""));
   EXPECT_THAT(status.body, HasSubstr("\"lastResync\": \"20"));
 }

@@ -14,8 +14,10 @@
 #include <set>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
+#include "bed_env.h"
 #include "eventually.h"
+#include "http_client.h"
+#include "swarm_objects.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core/labels.h"
 
@@ -26,7 +28,8 @@
 namespace swarmop::reconciler {
 namespace {
 
-using it::Eventually;  // tests/integration/support/eventually.h
+using testsupport::Eventually;  // tests/support/eventually.h
+using testsupport::ListOrEmpty;
 
 using std::chrono::milliseconds;
 
@@ -47,30 +50,13 @@ std::string Manifests() {
   return yaml;
 }
 
-template <typename T>
-std::vector<T> ListOrEmpty(StatusOr<std::vector<T>> listed) {
-  return listed.ok() ? std::move(listed).value() : std::vector<T>{};
-}
-
 class RunProcess : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed";
-    host_ = host;
-    auto endpoint = engine::ParseDockerHost(host_);
-    ASSERT_TRUE(endpoint.ok());
-    auto connected = engine::Connect(*endpoint);
-    ASSERT_TRUE(connected.ok()) << "the test bed at " << host_
-                                << " is unreachable: " << connected.status().ToString();
+    auto connected = testsupport::ConnectTestBed(&host_);
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
     engine_ = std::move(connected).value();
-    auto nodes = engine_->ListNodes({});
-    ASSERT_TRUE(nodes.ok() && !nodes->empty());
-    engine::Node node = nodes->front();
-    if (node.spec.labels["swarmop-ctl"] != "ctl") {
-      node.spec.labels["swarmop-ctl"] = "ctl";
-      ASSERT_TRUE(engine_->UpdateNode(node.id, node.version, node.spec).ok());
-    }
+    ASSERT_TRUE(testsupport::LabelFirstNode(*engine_, "swarmop-ctl", "ctl").ok());
   }
 
   void TearDown() override {
@@ -94,7 +80,7 @@ class RunProcess : public ::testing::Test {
   }
 
   void StartProcess() {
-    std::string listen = "127.0.0.1:" + std::to_string(testing::FreeLocalPort());
+    std::string listen = "127.0.0.1:" + std::to_string(testsupport::FreeLocalPort());
     pid_ = fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "bed_env.h"
+#include "swarm_objects.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core/core.h"
@@ -74,14 +76,9 @@ crds::Service RichService(const std::string& name, const std::string& site) {
 class ReconcilerIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed "
-                                  "(tests/testbed/testbed.sh up) and export what it prints";
-    auto endpoint = engine::ParseDockerHost(host);
-    ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
-    auto engine = engine::Connect(*endpoint);
-    ASSERT_TRUE(engine.ok()) << "the test engine is unreachable: " << engine.status().ToString();
-    engine_ = std::move(engine).value();
+    auto connected = testsupport::ConnectTestBed();
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+    engine_ = std::move(connected).value();
     LabelTheNode();
   }
 
@@ -99,28 +96,14 @@ class ReconcilerIntegration : public ::testing::Test {
 
   // UpdateNode merges nothing: send the whole spec with our label added.
   void LabelTheNode() {
-    auto nodes = engine_->ListNodes({});
-    ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
-    ASSERT_FALSE(nodes->empty());
-    engine::Node node = nodes->front();
-    if (node.spec.labels[kNodeLabel] == "yes") return;
-    node.spec.labels[kNodeLabel] = "yes";
-    ASSERT_TRUE(engine_->UpdateNode(node.id, node.version, node.spec).ok());
+    Status labelled = testsupport::LabelFirstNode(*engine_, kNodeLabel, "yes");
+    ASSERT_TRUE(labelled.ok()) << labelled.ToString();
   }
 
-  // Waits until the network is gone from the list too: the engine keeps listing a removed swarm network
-  // (its local copy) until the node's last task on it is gone, and the next test must not see it.
+  // tests/support/swarm_objects.h: removed, and no longer listed (60 s at most).
   void RemoveNetworkEventually(const std::string& name) {
-    auto deadline = Clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      if (engine_->InspectNetwork(name).status().code() == Code::kNotFound) return;
-      Status status = engine_->RemoveNetwork(name);
-      if (Clock::now() > deadline) {
-        ADD_FAILURE() << "cannot remove network " << name << ": " << status.ToString();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    Status removed = testsupport::RemoveNetworkEventually(*engine_, name);
+    EXPECT_TRUE(removed.ok()) << removed.ToString();
   }
 
   crds::DesiredState Estate(const std::string& site_name) {

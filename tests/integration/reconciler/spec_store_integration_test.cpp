@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "bed_env.h"
 #include "swarmop/crds/load.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
@@ -36,14 +37,9 @@ std::string Service(const std::string& name, int replicas) {
 class SpecStoreIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-    ASSERT_TRUE(host && *host) << "SWARMOP_TEST_DOCKER_HOST is not set: start the test bed "
-                                  "(tests/testbed/testbed.sh up) and export the unix:// address it prints";
-    auto endpoint = engine::ParseDockerHost(host);
-    ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
-    auto engine = engine::Connect(*endpoint);
-    ASSERT_TRUE(engine.ok()) << "the test engine is unreachable: " << engine.status().ToString();
-    engine_ = std::move(engine).value();
+    auto connected = testsupport::ConnectTestBed();
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+    engine_ = std::move(connected).value();
     counting_ = std::make_unique<engine::CountingEngine>(engine_.get());
     RemoveSpecConfigs();
   }

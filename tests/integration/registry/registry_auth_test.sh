@@ -11,7 +11,9 @@
 set -uo pipefail
 
 SWARMOP=$1
-[ -n "${SWARMOP_TEST_DOCKER_HOST:-}" ] || { echo "FAIL: SWARMOP_TEST_DOCKER_HOST is not set: start the test bed (tests/testbed/testbed.sh up)"; exit 1; }
+# shellcheck source=../../support/checks.sh
+source "$(dirname "$0")/../../support/checks.sh"  # check, run, retry, wait_for, the test bed
+require_test_bed
 case $SWARMOP_TEST_DOCKER_HOST in
   unix://*) SOCK=${SWARMOP_TEST_DOCKER_HOST#unix://} ;;
   *) echo "FAIL: SWARMOP_TEST_DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST: this test needs the manager's unix socket"; exit 1 ;;
@@ -21,9 +23,7 @@ for tool in docker-registry htpasswd nsenter curl python3; do
 done
 DOCKERD_PID=$(cat "$(dirname "$SOCK")/docker.pid" 2>/dev/null)
 [ -n "$DOCKERD_PID" ] && [ -e "/proc/$DOCKERD_PID/ns/net" ] || { echo "FAIL: no dockerd pid beside $SOCK (a test-bed node has docker.pid there)"; exit 1; }
-export DOCKER_HOST=$SWARMOP_TEST_DOCKER_HOST
-unset SWARMOP_ENV DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_API_VERSION
-DOCKER=${TESTBED_DOCKER_CLI:-/usr/bin/docker}
+use_test_bed
 OUT=$(mktemp -d /tmp/swarmop-registry-test.XXXXXX)
 LABEL=swarmop-regtest
 USER_NAME=swarmop-ci
@@ -32,17 +32,6 @@ TAG=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 NODE=""
 REGISTRY_PID=""
 
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-retry() {  # retry N COMMAND...: up to N tries, a second apart
-  local n=$1; shift
-  for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  return 1
-}
 in_bed() { nsenter --net="/proc/$DOCKERD_PID/ns/net" "$@"; }
 no_task_containers() { [ -z "$("$DOCKER" ps -aq --filter label=com.docker.swarm.service.name=regapp-regtest)" ]; }
 remove_services() {
@@ -100,9 +89,9 @@ check "an image is pushed to the registry and is then absent from the engine" pu
 check "the registry refuses an anonymous pull" bash -c "! DOCKER_CONFIG=$OUT/no-credentials $DOCKER pull $REGISTRY/private/app:$TAG >/dev/null 2>&1"
 
 # Swarm deletes a network an earlier test removed seconds later, and a plan made against it fails with
-# "network ... not found": wait that out (support/stale_networks.sh; seen after integration_gitops in CI).
-# shellcheck source=../support/stale_networks.sh
-source "$(dirname "$0")/../support/stale_networks.sh"
+# "network ... not found": wait that out (tests/support/stale_networks.sh; seen after integration_gitops in CI).
+# shellcheck source=../../support/stale_networks.sh
+source "$(dirname "$0")/../../support/stale_networks.sh"
 wait_for_no_stale_swarmop_networks "$DOCKER" 60
 
 # --- the estate: one site on the manager (where the registry is reachable), one Service from the registry

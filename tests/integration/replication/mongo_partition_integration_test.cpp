@@ -15,10 +15,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <thread>
 
+#include "bed_env.h"         // tests/support
+#include "eventually.h"      // tests/support
 #include "render_options.h"  // cli/: the RenderOptions of apply, diff and run
 #include "swarm_harness.h"
 #include "swarmop/crds/load.h"
@@ -28,7 +31,7 @@
 #include "swarmop/reconciler/core/core.h"
 #include "swarmop/reconciler/core/labels.h"
 #include "swarmop/reconciler/replication/plan_estate.h"
-#include "testbed.h"  // tests/integration/sites
+#include "testbed.h"  // tests/support
 
 namespace swarmop::replication_it {
 namespace {
@@ -64,23 +67,14 @@ std::string ReplicationYaml() {
 }
 
 std::unique_ptr<engine::Engine> MustConnect(const std::string& docker_host) {
-  auto endpoint = engine::ParseDockerHost(docker_host);
-  EXPECT_TRUE(endpoint.ok()) << endpoint.status().ToString();
-  if (!endpoint.ok()) return nullptr;
-  endpoint->request_timeout = 5s;
-  auto engine = engine::Connect(*endpoint);
+  auto engine = testsupport::ConnectEngine(docker_host, 5s);
   EXPECT_TRUE(engine.ok()) << engine.status().ToString();
   return engine.ok() ? std::move(engine).value() : nullptr;
 }
 
-template <typename F>
-bool Eventually(F done, Clock::duration timeout, Clock::duration step = 500ms) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(step);
-  }
-  return done();
+// Polls every 500 ms (tests/support/eventually.h).
+bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  return testsupport::Eventually(done, timeout, 500ms);
 }
 
 struct ServiceIdentity {
@@ -92,7 +86,7 @@ struct ServiceIdentity {
 class ReplicationPartition : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto bed = sites_it::TestBed::Up("stretched");
+    auto bed = testsupport::TestBed::Up("stretched");
     if (!bed.ok()) {
       bed_error_ = bed.status().ToString();
       return;
@@ -203,7 +197,7 @@ class ReplicationPartition : public ::testing::Test {
     std::cout << "; active failovers " << snapshot.active.size() << "\n";
   }
 
-  static inline std::unique_ptr<sites_it::TestBed> bed_;
+  static inline std::unique_ptr<testsupport::TestBed> bed_;
   static inline std::string bed_error_;
   std::unique_ptr<engine::Engine> manager_;
   std::unique_ptr<reconciler::Operator> op_;

@@ -11,14 +11,10 @@
 #include <sstream>
 #include <thread>
 
+#include "bed_env.h"  // tests/support
+
 namespace swarmop::replication_it {
 namespace {
-
-std::string DockerCliPath() {
-  const char* cli = std::getenv("TESTBED_DOCKER_CLI");
-  if (cli && *cli) return cli;
-  return access("/usr/bin/docker", X_OK) == 0 ? "/usr/bin/docker" : "docker";
-}
 
 CliResult RunShell(const std::string& command) {
   CliResult result;
@@ -44,7 +40,7 @@ Status WriteExecutable(const std::string& path, const std::string& content) {
 }  // namespace
 
 CliResult Docker(const std::string& host, const std::string& args) {
-  return RunShell(DockerCliPath() + " -H '" + host + "' " + args);
+  return RunShell(testsupport::DockerCli() + " -H '" + host + "' " + args);
 }
 
 Status BuildMongoStubImage(const std::string& host) {

@@ -14,8 +14,11 @@
 #include <random>
 #include <thread>
 
-#include "../../unit/reconciler/controller_http_client.h"
-#include "../support/swarmop_process.h"
+#include "bed_env.h"
+#include "eventually.h"
+#include "http_client.h"
+#include "swarm_objects.h"
+#include "swarmop_process.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -24,10 +27,7 @@
 namespace swarmop::it {
 namespace {
 
-using reconciler::testing::ConnectLoopback;
-using reconciler::testing::FreeLocalPort;
-using reconciler::testing::HttpGet;
-using reconciler::testing::HttpSend;
+using namespace testsupport;  // tests/support
 using std::chrono::milliseconds;
 
 std::string RandomHex(size_t n) {
@@ -52,9 +52,10 @@ std::string Manifest() {
 class ApiSecurity : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine_ = ConnectTestBed(&host_);
-    ASSERT_TRUE(engine_) << "SWARMOP_TEST_DOCKER_HOST unset or unreachable: start the test bed";
-    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-sec", "sec"));
+    auto connected = ConnectTestBed(&host_);
+    ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+    engine_ = std::move(connected).value();
+    ASSERT_TRUE(LabelFirstNode(*engine_, "swarmop-sec", "sec").ok());
     char dir[] = "/tmp/swarmop-apisec-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
@@ -109,9 +110,8 @@ TEST_F(ApiSecurity, TheTokenGuardsTheApiAndNoSecretValueLeaksAnywhereAfterAFullR
                                host_, dir_ + "/run.log");
   ASSERT_TRUE(run_);
   const std::string bearer = "Authorization: Bearer " + token_ + "\r\n";
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (HttpGet(port, "/readyz").status != 200 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(100));
+  Eventually([&] { return HttpGet(port, "/readyz").status == 200; }, std::chrono::seconds(60),
+             milliseconds(100));
   ASSERT_EQ(HttpGet(port, "/readyz").status, 200) << ReadFile(dir_ + "/run.log");
   std::this_thread::sleep_for(milliseconds(3000));  // a few resyncs: status labels written, tasks started
 

@@ -13,16 +13,16 @@
 #include <thread>
 #include <vector>
 
-#include "controller_http_client.h"
+#include "http_client.h"
 #include "swarmop/reconciler/http/http_server.h"
 
 namespace swarmop::reconciler {
 namespace {
 
 using std::chrono::milliseconds;
-using testing::ConnectLoopback;
-using testing::HttpGet;
-using testing::HttpSend;
+using testsupport::ConnectLoopback;
+using testsupport::HttpGet;
+using testsupport::HttpSend;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kToken[] = "hostile-test-token-41";

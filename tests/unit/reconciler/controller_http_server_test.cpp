@@ -2,14 +2,14 @@
 
 #include <atomic>
 
-#include "controller_http_client.h"
+#include "http_client.h"
 #include "swarmop/reconciler/http/http_server.h"
 
 namespace swarmop::reconciler {
 namespace {
 
-using testing::FreeLocalPort;
-using testing::HttpGet;
+using testsupport::FreeLocalPort;
+using testsupport::HttpGet;
 
 std::string Local(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 

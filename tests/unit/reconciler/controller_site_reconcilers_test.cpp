@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
+#include "eventually.h"
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/controller/operator_routes.h"
@@ -29,14 +31,9 @@ const char* kAppYaml =
     "  image: local/busybox:1\n  command: [sleep, \"3600\"]\n"
     "  sites:\n    douala: {replicas: 1}\n    yaounde: {replicas: 1}\n";
 
-template <typename Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
+// Polls every 10 ms (tests/support/eventually.h).
+bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit = 5s) {
+  return testsupport::Eventually(pred, limit, 10ms);
 }
 
 bool Has(const std::vector<std::string>& names, const std::string& name) {

@@ -1,11 +1,17 @@
-// LeaderElector: the loop around LeaderLease, with real threads and short timings on the FakeEngine.
+// LeaderElector: the loop around LeaderLease, with real threads and short timings on the FakeEngine. Where a
+// test needs time to pass (renewals, a rival's retries) it moves a FakeClock one retry period at a time and
+// waits for the loop's call on the engine, instead of sleeping.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
+#include "eventually.h"
 #include "fake_engine.h"
+#include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/sites/leader_elector.h"
+#include "swarmop/reconciler/testing/fake_clock.h"
 
 namespace swarmop::reconciler {
 namespace {
@@ -21,13 +27,17 @@ LeaseOptions Fast(const std::string& holder) {
   return options;
 }
 
+// Polls every 5 ms of real time (tests/support/eventually.h).
 bool WaitFor(const std::function<bool()>& condition, milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
+  return testsupport::Eventually(condition, limit, milliseconds(5));
+}
+
+// Moves `clock` one retry period (Fast: 50 ms) and waits (1 s of real time at most) until `calls` grew: the
+// loop that was waiting for that moment has made its next attempt on the engine.
+void NextRetry(FakeClock& clock, const std::function<uint64_t()>& calls) {
+  const uint64_t before = calls();
+  clock.Advance(milliseconds(50));
+  WaitFor([&] { return calls() > before; }, milliseconds(1000));
 }
 
 struct Counters {
@@ -39,12 +49,13 @@ struct Counters {
 
 TEST(LeaderElector, StartsLeadingAndSaysSoOnce) {
   testing::FakeEngine engine;
-  LeaderLease lease(engine, Fast("a"));
+  FakeClock clock;
+  LeaderLease lease(engine, Fast("a"), clock);
   Counters counters;
-  LeaderElector elector(lease, counters.Callbacks());
+  LeaderElector elector(lease, counters.Callbacks(), clock);
   elector.Start();
   EXPECT_TRUE(WaitFor([&] { return elector.IsLeading(); }, milliseconds(1000)));
-  std::this_thread::sleep_for(milliseconds(300));  // several renewals
+  for (int renewal = 0; renewal < 6; ++renewal) NextRetry(clock, [&] { return engine.Writes(); });
   EXPECT_TRUE(elector.IsLeading());
   EXPECT_EQ(counters.started.load(), 1);
   elector.Stop();
@@ -53,18 +64,23 @@ TEST(LeaderElector, StartsLeadingAndSaysSoOnce) {
 
 TEST(LeaderElector, AReleasedLeaseIsTakenByTheOtherAtOnce) {
   testing::FakeEngine engine;
-  LeaderLease lease_a(engine, Fast("a")), lease_b(engine, Fast("b"));
+  engine::CountingEngine engine_b(&engine);  // b's attempts: each starts with a read of the lease
+  FakeClock clock;
+  LeaderLease lease_a(engine, Fast("a"), clock), lease_b(engine_b, Fast("b"), clock);
   Counters a, b;
-  LeaderElector elector_a(lease_a, a.Callbacks()), elector_b(lease_b, b.Callbacks());
+  LeaderElector elector_a(lease_a, a.Callbacks(), clock), elector_b(lease_b, b.Callbacks(), clock);
   elector_a.Start();
   ASSERT_TRUE(WaitFor([&] { return elector_a.IsLeading(); }, milliseconds(1000)));
   elector_b.Start();
-  std::this_thread::sleep_for(milliseconds(200));
+  for (int retry = 0; retry < 4; ++retry) NextRetry(clock, [&] { return engine_b.Reads(); });
   EXPECT_FALSE(elector_b.IsLeading());
-  auto released = std::chrono::steady_clock::now();
+  auto released = clock.Now();
   elector_a.Stop(/*release=*/true);
+  // b's next retries, one period at a time: taking the lease by expiry would need 600 ms on this clock.
+  for (int retry = 0; retry < 10 && !elector_b.IsLeading(); ++retry)
+    NextRetry(clock, [&] { return engine_b.Reads(); });
   ASSERT_TRUE(WaitFor([&] { return elector_b.IsLeading(); }, milliseconds(1000)));
-  EXPECT_LT(std::chrono::steady_clock::now() - released, milliseconds(300)) << "took the expiry path";
+  EXPECT_LT(clock.Now() - released, milliseconds(300)) << "took the expiry path";
   elector_b.Stop();
 }
 

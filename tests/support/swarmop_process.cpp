@@ -11,19 +11,8 @@
 #include <sstream>
 #include <thread>
 
-#include "swarmop/reconciler/core/labels.h"
-
-namespace swarmop::it {
-namespace {
-
+namespace swarmop::testsupport {
 using std::chrono::milliseconds;
-
-template <typename T>
-std::vector<T> ListOrEmpty(StatusOr<std::vector<T>> listed) {
-  return listed.ok() ? std::move(listed).value() : std::vector<T>{};
-}
-
-}  // namespace
 
 std::unique_ptr<SwarmopProcess> SwarmopProcess::Start(const std::string& binary,
                                                       const std::vector<std::string>& args,
@@ -117,45 +106,4 @@ void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
 }
 
-std::unique_ptr<engine::Engine> ConnectTestBed(std::string* host_out) {
-  const char* host = std::getenv("SWARMOP_TEST_DOCKER_HOST");
-  if (!host || !*host) return nullptr;
-  auto endpoint = engine::ParseDockerHost(host);
-  if (!endpoint.ok()) return nullptr;
-  auto connected = engine::Connect(*endpoint);
-  if (!connected.ok()) return nullptr;
-  *host_out = host;
-  return std::move(connected).value();
-}
-
-void RemoveEverythingOwned(engine::Engine& engine, const std::string& spec_prefix) {
-  auto owned =
-      engine::ListFilter::Labels({{reconciler::labels::kManagedBy, reconciler::labels::kManagerName}});
-  for (const auto& service : ListOrEmpty(engine.ListServices(owned))) (void)engine.RemoveService(service.id);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  // Until the listing is empty: a removed overlay network stays listed on the node for a moment, and an
-  // apply that starts then sees it, skips creating it and fails with "network ... not found".
-  for (;;) {
-    auto networks = ListOrEmpty(engine.ListNetworks(owned));
-    if (networks.empty() || std::chrono::steady_clock::now() > deadline) break;
-    for (const auto& network : networks) (void)engine.RemoveNetwork(network.id);
-    std::this_thread::sleep_for(milliseconds(200));
-  }
-  for (const auto& config : ListOrEmpty(engine.ListConfigs({}))) {
-    bool spec = !spec_prefix.empty() && config.spec.name.rfind(spec_prefix, 0) == 0;
-    auto label = config.spec.labels.find(reconciler::labels::kManagedBy);
-    bool managed = label != config.spec.labels.end() && label->second == reconciler::labels::kManagerName;
-    if (spec || managed) (void)engine.RemoveConfig(config.id);
-  }
-}
-
-bool LabelFirstNode(engine::Engine& engine, const std::string& key, const std::string& value) {
-  auto nodes = engine.ListNodes({});
-  if (!nodes.ok() || nodes->empty()) return false;
-  engine::Node node = nodes->front();
-  if (node.spec.labels[key] == value) return true;
-  node.spec.labels[key] = value;
-  return engine.UpdateNode(node.id, node.version, node.spec).ok();
-}
-
-}  // namespace swarmop::it
+}  // namespace swarmop::testsupport

@@ -1,4 +1,4 @@
-#include "controller_http_client.h"
+#include "http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -7,7 +7,7 @@
 
 #include <cstdio>
 
-namespace swarmop::reconciler::testing {
+namespace swarmop::testsupport {
 namespace {
 
 sockaddr_in Loopback(uint16_t port) {
@@ -70,4 +70,4 @@ uint16_t FreeLocalPort() {
   return ntohs(addr.sin_port);
 }
 
-}  // namespace swarmop::reconciler::testing
+}  // namespace swarmop::testsupport

@@ -1,6 +1,6 @@
 // Helpers for integration tests that drive the real swarmop binary against the test bed: start it as a
-// process with its output in a log file, stop or SIGKILL it, run a command and capture its output, and
-// clean away everything swarmop owns on the engine. Test-only.
+// process with its output in a log file, stop or SIGKILL it, run a command and capture its output.
+// Test-only.
 #pragma once
 
 #include <sys/types.h>
@@ -10,9 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "swarmop/engine/engine.h"
-
-namespace swarmop::it {
+namespace swarmop::testsupport {
 
 class SwarmopProcess {
  public:
@@ -45,14 +43,4 @@ std::string Capture(const std::string& command);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
-// The test bed's engine from SWARMOP_TEST_DOCKER_HOST (empty host_out and null on failure).
-std::unique_ptr<engine::Engine> ConnectTestBed(std::string* host_out);
-
-// Removes every service, network and config labelled io.swarmop.managed-by=swarmop, then the configs
-// whose names start with `spec_prefix` (hand-made specs), waiting for networks to free up (30 s at most).
-void RemoveEverythingOwned(engine::Engine& engine, const std::string& spec_prefix = "");
-
-// Labels the first node `key=value` (a Site's nodeSelector).
-bool LabelFirstNode(engine::Engine& engine, const std::string& key, const std::string& value);
-
-}  // namespace swarmop::it
+}  // namespace swarmop::testsupport

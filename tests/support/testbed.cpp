@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-namespace swarmop::sites_it {
+namespace swarmop::testsupport {
 namespace {
 
 // Beds alive now, so a signal can still take them down.
@@ -109,4 +109,4 @@ void TestBed::Down() {
 
 TestBed::~TestBed() { Down(); }
 
-}  // namespace swarmop::sites_it
+}  // namespace swarmop::testsupport

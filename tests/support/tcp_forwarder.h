@@ -15,7 +15,7 @@
 
 #include "swarmop/base/status.h"
 
-namespace swarmop::sites_it {
+namespace swarmop::testsupport {
 
 struct Upstream {
   std::string unix_socket;  // either this ...
@@ -48,4 +48,4 @@ class TcpForwarder {
   std::thread accept_thread_;
 };
 
-}  // namespace swarmop::sites_it
+}  // namespace swarmop::testsupport

@@ -13,7 +13,7 @@
 #include <functional>
 #include <memory>
 
-namespace swarmop::sites_it {
+namespace swarmop::testsupport {
 namespace {
 
 // Runs `fn` with the calling thread inside network namespace `netns` (a name under /var/run/netns), then
@@ -157,4 +157,4 @@ TcpForwarder::~TcpForwarder() {
   if (listen_fd_ >= 0) ::close(listen_fd_);
 }
 
-}  // namespace swarmop::sites_it
+}  // namespace swarmop::testsupport

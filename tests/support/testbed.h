@@ -8,7 +8,7 @@
 
 #include "swarmop/base/status.h"
 
-namespace swarmop::sites_it {
+namespace swarmop::testsupport {
 
 struct BedSite {
   std::string netns;   // network namespace name (ip netns), e.g. tb1a2b-douala
@@ -39,4 +39,4 @@ class TestBed {
   double up_seconds_ = 0;
 };
 
-}  // namespace swarmop::sites_it
+}  // namespace swarmop::testsupport

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the shell integration tests that share the CI bed (bash).
 # A swarmop network an earlier test removed lingers for seconds (Swarm deletes it once its tasks are gone), and
 # a plan made against it fails with "network ... not found"; an estate network another test left may also

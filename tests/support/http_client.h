@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace swarmop::reconciler::testing {
+namespace swarmop::testsupport {
 
 struct HttpReply {
   int status = 0;       // 0: could not connect or parse
@@ -24,4 +24,4 @@ int ConnectLoopback(uint16_t port);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 uint16_t FreeLocalPort();
 
-}  // namespace swarmop::reconciler::testing
+}  // namespace swarmop::testsupport

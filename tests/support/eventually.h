@@ -1,12 +1,12 @@
-// Waiting for a real swarm to get somewhere: poll a condition until it holds or a deadline passes.
-// Test-only; shared by every integration target (it used to be written once per test file).
+// Waiting for something to get somewhere (a real swarm, a controller's worker threads): poll a condition
+// until it holds or a deadline passes. Test-only; the one copy every test target uses.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <thread>
 
-namespace swarmop::it {
+namespace swarmop::testsupport {
 
 // Polls `condition` every `every` until it returns true (true) or `limit` has passed; looks once more at the
 // deadline, so a condition that became true while sleeping still counts.
@@ -21,4 +21,4 @@ inline bool Eventually(const std::function<bool()>& condition,
   return condition();
 }
 
-}  // namespace swarmop::it
+}  // namespace swarmop::testsupport
