@@ -37,8 +37,10 @@ const char* ProfileName(Profile profile) {
 Position ObjectBase::PositionOf(std::string_view json_pointer) const {
   std::string pointer(json_pointer);
   while (true) {
-    auto it = field_positions.find(pointer);
-    if (it != field_positions.end() && it->second.line > 0) return it->second;
+    if (field_positions) {
+      auto it = field_positions->find(pointer);
+      if (it != field_positions->end() && it->second.line > 0) return it->second;
+    }
     if (pointer.empty()) return position;
     pointer.resize(pointer.rfind('/'));
   }

@@ -41,6 +41,17 @@ inline bool IsSpecStoreObject(const engine::Labels& object_labels) {
   return it != object_labels.end() && it->second == labels::kRoleSpec;
 }
 
+// A stored spec's config is kept for its labels (owner, role, status) only: the spec cache reads its data
+// from its own listing and a plan never reads it, so neither its data nor its raw spec (the data again, in
+// base64) is kept. They are most of the cache's size.
+inline void Slim(engine::Config& config) {
+  if (!IsSpecStoreObject(config.spec.labels)) return;
+  std::string().swap(config.spec.data);
+  std::string().swap(config.spec.raw_spec);
+}
+template <typename T>
+void Slim(T&) {}
+
 // The owner named by an owned object's labels.
 inline std::optional<Request> OwnerFromLabels(const engine::Labels& object_labels) {
   if (!labels::IsOwned(object_labels)) return std::nullopt;
@@ -84,6 +95,7 @@ struct Table {
 
   // Stores a read of an object unless the table holds a newer version of it.
   void Put(T value, uint64_t seq) {
+    Slim(value);
     auto it = by_id.find(value.id);
     if (it != by_id.end()) {
       if (VersionOf(it->second.value) > VersionOf(value)) return;

@@ -1,6 +1,7 @@
 #include "swarmop/reconciler/controller/controller.h"
 
 #include <glog/logging.h>
+#include <malloc.h>
 
 #include "swarmop/reconciler/controller/event_router.h"
 
@@ -85,7 +86,19 @@ void Controller::WorkerLoop() {
     ProcessOne(*key);
     queue_.Done(*key);
     if (metrics_) metrics_->SetQueueDepth(static_cast<double>(queue_.Depth()));
+    TrimAfterPass();
   }
+}
+
+// A resync's pass (the listings, the reloaded specs, a render per key) frees as much as it allocated, spread
+// over every thread's malloc arena; glibc keeps those pages. Once per pass, when the queue is empty, they
+// are given back to the system.
+void Controller::TrimAfterPass() {
+  if (queue_.Depth() != 0 || queue_.InFlight() != 0) return;
+  uint64_t resyncs = resyncs_.load();
+  uint64_t trimmed = trimmed_.load();
+  if (trimmed == resyncs || !trimmed_.compare_exchange_strong(trimmed, resyncs)) return;
+  malloc_trim(0);
 }
 
 void Controller::ProcessOne(const Request& key) {
@@ -184,12 +197,18 @@ std::map<std::string, Request>* IndexFor(const std::string& type, OwnerIndex& in
 }  // namespace
 
 void Controller::RouteEngineEvent(const engine::Event& event) {
+  // An event's key goes ahead of a resync's pass: a manual change is reverted in the time of one reconcile,
+  // not of the thousands queued before it.
+  auto mark_first = [this](const Request& key) {
+    queue_.AddFirst(key);
+    if (metrics_) metrics_->SetQueueDepth(static_cast<double>(queue_.Depth()));
+  };
   LearnedEvent learned;
   if (options_.cache) learned = options_.cache->Learn(engine_, event);
   // A config swarmop rendered holds no spec: its owner's key, and no reload of the specs.
   if (event.type == "config" && learned.rendered_config) {
     VLOG(1) << "event config " << event.action << " " << event.actor.id << ": " << learned.owner->ToString();
-    Mark(*learned.owner);
+    mark_first(*learned.owner);
     return;
   }
   // Route with the one entry the event needs (the whole index is never copied per event): the owner the
@@ -210,7 +229,7 @@ void Controller::RouteEngineEvent(const engine::Event& event) {
   VLOG(1) << "event " << event.type << " " << event.action << " " << event.actor.id << ": "
           << marks.keys.size() << " key(s)" << (marks.resync ? ", resync" : "")
           << (marks.ignored_own_write ? ", own status write" : "");
-  for (const Request& key : marks.keys) Mark(key);
+  for (const Request& key : marks.keys) mark_first(key);
   if (marks.resync) RequestResync();
 }
 

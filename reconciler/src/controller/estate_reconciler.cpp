@@ -199,13 +199,24 @@ std::shared_ptr<const EstateReconciler::Prepared> EstateReconciler::Prepare(
   for (const StoredSpec& spec : prepared->contents->specs) {
     prepared->stored.emplace(Request{crds::KindName(spec.kind), spec.name}, &spec);  // first wins, as Find
   }
-  if (memo_adjusted) {
-    crds::DesiredState renderable = RenderableState(prepared->contents->state, prepared->problems);
-    prepared->desired = std::make_shared<const crds::DesiredState>(
-        options_.adjust_desired ? options_.adjust_desired(renderable) : std::move(renderable));
-  }
+  if (memo_adjusted) prepared->desired = Renderable(prepared->contents, prepared->problems);
   prepared_ = prepared;
   return prepared;
+}
+
+// The loaded state less its invalid specs, adjusted. It is the loaded state itself (shared, not copied)
+// when no spec is invalid and the adjustment changes nothing: a copy of every spec per load would cost as
+// much memory again as the specs.
+std::shared_ptr<const crds::DesiredState> EstateReconciler::Renderable(
+    const std::shared_ptr<const StoreContents>& contents, const SpecProblems& problems) const {
+  std::optional<crds::DesiredState> renderable;
+  if (!problems.invalid.empty()) renderable = RenderableState(contents->state, problems);
+  const crds::DesiredState& base = renderable ? *renderable : contents->state;
+  std::optional<crds::DesiredState> adjusted;
+  if (options_.adjust_desired) adjusted = options_.adjust_desired(base);
+  if (adjusted) return std::make_shared<const crds::DesiredState>(std::move(*adjusted));
+  if (renderable) return std::make_shared<const crds::DesiredState>(std::move(*renderable));
+  return std::shared_ptr<const crds::DesiredState>(contents, &contents->state);
 }
 
 StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
@@ -225,10 +236,7 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
                      prepared->problems,
                      stored == prepared->stored.end() ? nullptr : stored->second,
                      prepared->desired};
-  if (!context.desired) {
-    context.desired = std::make_shared<const crds::DesiredState>(
-        options_.adjust_desired(RenderableState(context.contents->state, context.problems)));
-  }
+  if (!context.desired) context.desired = Renderable(prepared->contents, context.problems);
   if (auto invalid = context.problems.invalid.find(request); invalid != context.problems.invalid.end()) {
     return ReportInvalid(context, invalid->second);
   }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,17 @@ class FailoverAdjuster {
  public:
   explicit FailoverAdjuster(const SiteMonitor& sites) : sites_(sites) {}
 
-  crds::DesiredState Adjust(const crds::DesiredState& desired) {
-    FailoverAdjustment adjusted = ApplyFailover(desired, sites_.Active());
+  // nullopt while no failover is active: ApplyFailover would answer a copy of `desired`, with no effect and
+  // no note.
+  std::optional<crds::DesiredState> Adjust(const crds::DesiredState& desired) {
+    std::vector<ActiveFailover> active = sites_.Active();
+    if (active.empty()) {
+      FailoverAdjustment none;
+      LogIfChanged(none);
+      RememberEffects(none);
+      return std::nullopt;
+    }
+    FailoverAdjustment adjusted = ApplyFailover(desired, active);
     LogIfChanged(adjusted);
     RememberEffects(adjusted);
     return std::move(adjusted.desired);
@@ -148,11 +158,15 @@ struct Operator::Parts {
     return {};
   }
 
-  // The monitor keeps judging the separate sites while the specs' swarm is dark (last specs loaded).
+  // The monitor keeps judging the separate sites while the specs' swarm is dark (last specs loaded). It reads
+  // the Sites only (health, quorum, failover pairs): a copy of every Service at each tick would cost the
+  // size of the estate every --site-interval.
   StatusOr<crds::DesiredState> Desired() {
     auto contents = last_good.Get();
     if (!contents.ok()) return contents.status();
-    return (*contents)->state;
+    crds::DesiredState sites;
+    sites.sites = (*contents)->state.sites;
+    return sites;
   }
 
   // A failover or failback changes what every takeover Service should run: look at every key again now

@@ -1,5 +1,7 @@
 #include "swarmop/reconciler/controller/work_queue.h"
 
+#include <algorithm>
+
 namespace swarmop::reconciler {
 
 WorkQueue::WorkQueue(BackoffPolicy backoff, const Clock& clock) : clock_(clock), backoff_(backoff) {}
@@ -14,6 +16,24 @@ void WorkQueue::AddLocked(const Request& key) {
   dirty_.insert(key);
   if (in_flight_.count(key)) return;  // Done() queues it: never two workers on one key.
   ready_.push_back(key);
+  cv_.notify_one();
+}
+
+void WorkQueue::AddFirst(const Request& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) return;
+  if (in_flight_.count(key)) {
+    dirty_.insert(key);
+    first_.insert(key);
+    return;
+  }
+  if (dirty_.count(key)) {
+    auto it = std::find(ready_.begin(), ready_.end(), key);
+    if (it == ready_.begin()) return;
+    if (it != ready_.end()) ready_.erase(it);
+  }
+  dirty_.insert(key);
+  ready_.push_front(key);
   cv_.notify_one();
 }
 
@@ -95,7 +115,14 @@ std::optional<Request> WorkQueue::TryGet() {
 void WorkQueue::Done(const Request& key) {
   std::lock_guard<std::mutex> lock(mu_);
   in_flight_.erase(key);
-  if (dirty_.count(key) && !(shutting_down_ && !draining_)) ready_.push_back(key);
+  bool first = first_.erase(key) > 0;
+  if (dirty_.count(key) && !(shutting_down_ && !draining_)) {
+    if (first) {
+      ready_.push_front(key);
+    } else {
+      ready_.push_back(key);
+    }
+  }
   cv_.notify_all();
 }
 
@@ -105,6 +132,7 @@ void WorkQueue::ShutDown() {
   draining_ = false;
   ready_.clear();
   dirty_.clear();
+  first_.clear();
   waiting_.clear();
   cv_.notify_all();
 }

@@ -41,6 +41,38 @@ TEST(WorkQueue, AKeyMarkedWhileInFlightIsQueuedOnceAfterDone) {
   EXPECT_EQ(queue.TryGet(), std::nullopt);
 }
 
+TEST(WorkQueue, AddFirstPutsAKeyAheadOfTheQueuedOnesOnce) {
+  FakeClock clock;
+  WorkQueue queue({}, clock);
+  const Request db{"Service", "db"};
+  queue.Add(kApi);
+  queue.Add(kWeb);
+  queue.Add(db);
+  queue.AddFirst(db);  // already queued: moved to the front, not queued twice
+  queue.AddFirst(kWeb);
+  EXPECT_EQ(queue.Depth(), 3u);
+  EXPECT_EQ(queue.TryGet(), kWeb);
+  EXPECT_EQ(queue.TryGet(), db);
+  EXPECT_EQ(queue.TryGet(), kApi);
+  EXPECT_EQ(queue.TryGet(), std::nullopt);
+}
+
+TEST(WorkQueue, AKeyAddedFirstWhileInFlightIsQueuedFirstAfterDone) {
+  FakeClock clock;
+  WorkQueue queue({}, clock);
+  queue.Add(kApi);
+  ASSERT_EQ(queue.TryGet(), kApi);
+  queue.Add(kWeb);
+  queue.AddFirst(kApi);
+  EXPECT_EQ(queue.Depth(), 1u) << "never two workers on one key";
+  queue.Done(kApi);
+  EXPECT_EQ(queue.TryGet(), kApi);
+  queue.Done(kApi);
+  EXPECT_EQ(queue.TryGet(), kWeb);
+  queue.Done(kWeb);
+  EXPECT_EQ(queue.TryGet(), std::nullopt);
+}
+
 TEST(WorkQueue, AddAfterHoldsTheKeyUntilItsTime) {
   FakeClock clock;
   WorkQueue queue({}, clock);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,8 +50,10 @@ struct ObjectBase {
   std::string source_file;  // as given in SourceFile::path, e.g. "manifests/app.yaml" or "config:web-spec"
   Position position;        // where the document starts
   // JSON pointer ("/spec/sites/douala/replicas") -> position of that node in the source. Used to point
-  // diagnostics at the right line; see PositionOf.
-  std::map<std::string, Position> field_positions;
+  // diagnostics at the right line; see PositionOf. Shared, never changed after the load: objects are copied
+  // often (the spec store, the renderable and the failover-adjusted states) and the positions are most of an
+  // object's size. Null when unknown.
+  std::shared_ptr<const std::map<std::string, Position>> field_positions;
 
   const std::string& name() const { return metadata.name; }
   // Position of the node at `json_pointer`, or of its nearest ancestor that has one.

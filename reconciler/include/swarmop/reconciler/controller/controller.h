@@ -73,6 +73,7 @@ class Controller {
 
  private:
   void WorkerLoop();
+  void TrimAfterPass();
   void ProcessOne(const Request& key);
   void ResyncLoop();
   bool Resync();  // false when the keys could not be listed
@@ -100,6 +101,7 @@ class Controller {
 
   std::atomic<bool> engine_reachable_{false};
   std::atomic<uint64_t> resyncs_{0};
+  std::atomic<uint64_t> trimmed_{0};  // the resync after whose pass freed memory was last given back
   std::vector<std::thread> workers_;
   std::thread resync_thread_;
   std::unique_ptr<EventWatcher> events_;

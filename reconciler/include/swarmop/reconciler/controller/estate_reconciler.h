@@ -53,8 +53,9 @@ struct EstateReconcilerOptions {
   // How soon to look again after an apply, or while tasks are still starting.
   std::chrono::milliseconds progress_requeue{std::chrono::seconds(2)};
   // Rewrites the stored desired state before it is planned (watch mode: ApplyFailover over the active
-  // failovers). Empty: the specs are planned as stored. Runs on every reconcile, from any worker.
-  std::function<crds::DesiredState(const crds::DesiredState&)> adjust_desired;
+  // failovers). Empty: the specs are planned as stored. Runs on every reconcile, from any worker. Answers
+  // nullopt when it changes nothing: the stored state is then rendered as it is, without a copy.
+  std::function<std::optional<crds::DesiredState>(const crds::DesiredState&)> adjust_desired;
   // With adjust_desired: a text that changes whenever adjust_desired would answer differently for the same
   // specs (watch mode: the active failovers). Set, the adjusted state is computed once per (loaded specs,
   // text) and shared by every key; empty, adjust_desired runs on every reconcile.
@@ -108,6 +109,8 @@ class EstateReconciler : public Reconciler {
   // The stored specs, their problems and the state to render, computed once per load (and adjust_key).
   struct Prepared;
   std::shared_ptr<const Prepared> Prepare(std::shared_ptr<const StoreContents> contents);
+  std::shared_ptr<const crds::DesiredState> Renderable(const std::shared_ptr<const StoreContents>& contents,
+                                                       const SpecProblems& problems) const;
   bool MayWrite() const { return !options_.may_write || options_.may_write(); }
   void EnqueueDependants(const std::shared_ptr<const StoreContents>& contents);
 

@@ -30,6 +30,9 @@ class WorkQueue {
   explicit WorkQueue(BackoffPolicy backoff = {}, const Clock& clock = SystemClock());
 
   void Add(const Request& key);
+  // Add, ahead of every queued key (an event's key: a resync's pass of thousands of keys must not stand
+  // between a manual change and its revert). A key in flight is queued first once it is Done.
+  void AddFirst(const Request& key);
   void AddAfter(const Request& key, std::chrono::milliseconds delay);
   void AddRateLimited(const Request& key);
   void Forget(const Request& key);
@@ -62,6 +65,7 @@ class WorkQueue {
   std::deque<Request> ready_;
   std::set<Request> dirty_;  // queued, or marked again while in flight
   std::set<Request> in_flight_;
+  std::set<Request> first_;  // in flight and asked for by AddFirst: queued at the front by Done
   std::map<Request, Clock::TimePoint> waiting_;  // key -> earliest time it is due
   bool shutting_down_ = false;
   bool draining_ = false;
