@@ -1,12 +1,11 @@
 // swarmop apply: validate the manifests, store them as Swarm configs, then converge the swarm to every stored
 // spec (the files' specs and those stored before), optionally waiting until the services run as desired.
 #include <CLI/CLI.hpp>
-#include <iostream>
 
 #include "cli_support.h"
 #include "commands.h"
 #include "estate_converge.h"
-#include "swarmop/reconciler/store/spec_store.h"
+#include "swarmop/reconciler/sites/apply_manifests.h"
 
 namespace swarmop::cli {
 namespace {
@@ -19,62 +18,20 @@ struct ApplyArgs {
   bool dry_run = false;
 };
 
-void PrintStoreWrites(const reconciler::ApplySpecsPlan& plan, bool dry_run) {
-  for (const reconciler::SpecWrite& write : plan.writes) {
-    std::string line = write.Summary();
-    if (dry_run && write.action != reconciler::SpecWrite::Action::kUnchanged)
-      line = write.Key() + " would be stored (config " + write.config_name + ")";
-    std::cout << line << "\n";
-    for (const std::string& old : write.remove_configs)
-      std::cout << "  " << (dry_run ? "would remove" : "removed") << " old config " << old << "\n";
-    for (const std::string& theirs : write.unowned_leftover) {
-      std::cout << "  config " << theirs << " held an earlier " << write.Key()
-                << " and is not swarmop's: left in place (docker config rm " << theirs << ")\n";
-    }
-  }
-}
-
 void RunApply(const ApplyArgs& args) {
   const std::chrono::milliseconds timeout = DurationFlagOrFail("--timeout", args.timeout);
   const std::vector<crds::SourceFile> files = ReadSourcesOrFail(args.paths);
-  const crds::LoadOptions load{EnvironmentName(args.environment)};
   // Registry credentials as `docker stack deploy --with-registry-auth` sends them (~/.docker/config.json).
   std::shared_ptr<const engine::RegistryAuth> registry_auth = RegistryAuthOrFail();
   std::unique_ptr<engine::Engine> engine = ConnectFromEnvironment(registry_auth);
-  reconciler::SpecStore store(*engine, {load});
 
-  reconciler::ApplySpecsPlan plan;
-  if (args.dry_run) {
-    auto planned = store.PlanApply(files, load);
-    if (!planned.ok()) FailOnEngineError(planned.status(), "reading the stored specs");
-    plan = std::move(planned).value();
-  } else {
-    // Every reference the writes need is checked before the first one (storing the specs included): a
-    // missing secret must not leave half an estate behind.
-    auto planned = store.PlanApply(files, load);
-    if (!planned.ok()) FailOnEngineError(planned.status(), "reading the stored specs");
-    if (planned->ok() && CheckReferencesBeforeWriting(*engine, planned->merged) > 0) {
-      std::cerr << "nothing stored, nothing changed\n";
-      throw CommandExit{kExitFailed};
-    }
-    auto applied = store.Apply(files, load);
-    if (!applied.ok()) FailOnEngineError(applied.status(), "storing the specs");
-    plan = std::move(applied->plan);
-  }
-  if (!plan.ok()) {
-    PrintDiagnostics(plan.errors);
-    std::cerr << "nothing stored, nothing changed\n";
-    throw CommandExit{kExitFailed};
-  }
-  PrintStoreWrites(plan, args.dry_run);
-
-  if (args.dry_run) {
-    std::cout << "swarm changes (dry run):\n";
-    if (!PrintEstatePlan(*engine, plan.merged)) std::cout << "none: the swarm already matches the specs\n";
-    return;
-  }
-  const int code = ConvergeEstate(*engine, plan.merged, {args.wait, timeout, registry_auth});
-  if (code != kExitOk) throw CommandExit{code};
+  reconciler::ApplyManifestsOptions options;
+  options.load = crds::LoadOptions{EnvironmentName(args.environment)};
+  options.dry_run = args.dry_run;
+  options.estate = EstateOptionsFor({args.wait, timeout, registry_auth});
+  auto verdict = reconciler::ApplyManifests(*engine, files, options, StandardStreams());
+  if (!verdict.ok()) Fail(kExitError, verdict.status().message());
+  if (*verdict != reconciler::ApplyVerdict::kApplied) throw CommandExit{kExitFailed};
 }
 
 }  // namespace

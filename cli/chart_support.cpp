@@ -2,37 +2,32 @@
 #include "chart_support.h"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
 #include "cli_support.h"
-#include "swarmop/reconciler/core/labels.h"
 
 namespace swarmop::cli {
 namespace {
 
 std::string ReadValuesFileOrFail(const std::string& path) {
+  auto content = ReadValuesFile(path);
+  if (!content.ok()) Fail(kExitError, content.status().message());
+  return std::move(content).value();
+}
+
+}  // namespace
+
+StatusOr<std::string> ReadValuesFile(const std::string& path) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::ifstream in(path, std::ios::binary);
-  if (!in) Fail(kExitError, "-f " + path + ": cannot read the values file");
+  if (!in) return InvalidArgumentError("-f " + path + ": cannot read the values file");
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
 }
-
-template <typename T>
-void KeepUnless(const std::vector<T>& from, crds::Kind kind, const std::vector<std::string>& keys,
-                std::vector<T>& into) {
-  for (const T& object : from) {
-    const std::string key = std::string(crds::KindName(kind)) + "/" + object.name();
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) into.push_back(object);
-  }
-}
-
-}  // namespace
 
 void AddChartValueOptions(CLI::App* cmd, ChartValueArgs& args) {
   cmd->add_option("-f,--values", args.files,
@@ -59,24 +54,6 @@ charts::RenderResult RenderOrFail(const charts::Chart& chart, const ChartValueAr
     throw CommandExit{kExitFailed};
   }
   return result;
-}
-
-std::vector<const reconciler::StoredSpec*> ReleaseSpecs(const reconciler::StoreContents& contents,
-                                                        const std::string& release) {
-  std::vector<const reconciler::StoredSpec*> out;
-  for (const reconciler::StoredSpec& spec : contents.specs) {
-    auto it = spec.labels.find(reconciler::labels::kRelease);
-    if (spec.owned && it != spec.labels.end() && it->second == release) out.push_back(&spec);
-  }
-  return out;
-}
-
-crds::DesiredState WithoutSpecs(const crds::DesiredState& desired, const std::vector<std::string>& keys) {
-  crds::DesiredState out;
-  KeepUnless(desired.sites, crds::Kind::kSite, keys, out.sites);
-  KeepUnless(desired.services, crds::Kind::kService, keys, out.services);
-  KeepUnless(desired.replications, crds::Kind::kReplication, keys, out.replications);
-  return out;
 }
 
 }  // namespace swarmop::cli

@@ -61,12 +61,7 @@ std::vector<crds::SourceFile> ReadSourcesOrFail(const std::vector<std::string>& 
 }
 
 std::string ErrorSummary(const std::vector<crds::Diagnostic>& errors) {
-  std::set<std::string> files;
-  for (const crds::Diagnostic& d : errors) files.insert(d.file);
-  auto plural = [](size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-  };
-  return plural(errors.size(), "error") + " in " + plural(files.size(), "file");
+  return crds::DiagnosticsSummary(errors);
 }
 
 void PrintDiagnostics(const std::vector<crds::Diagnostic>& errors) {

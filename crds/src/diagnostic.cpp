@@ -1,5 +1,7 @@
 #include "swarmop/crds/diagnostic.h"
 
+#include <set>
+
 namespace swarmop::crds {
 
 std::string Diagnostic::ToString() const {
@@ -17,6 +19,15 @@ std::string FormatDiagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const Diagnostic& d : diagnostics) out += d.ToString() + "\n";
   return out;
+}
+
+std::string DiagnosticsSummary(const std::vector<Diagnostic>& diagnostics) {
+  std::set<std::string> files;
+  for (const Diagnostic& d : diagnostics) files.insert(d.file);
+  auto plural = [](size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  return plural(diagnostics.size(), "error") + " in " + plural(files.size(), "file");
 }
 
 }  // namespace swarmop::crds

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "swarmop/crds/diagnostic.h"
 #include "swarmop/reconciler/core/missing_references.h"
 #include "swarmop/reconciler/sites/estate_converge.h"
 
@@ -15,6 +16,17 @@ namespace swarmop::reconciler::estate {
 // Sends `text` to `sink` when there is one (an EstateOutput may leave a stream out).
 inline void Emit(const std::function<void(const std::string&)>& sink, const std::string& text) {
   if (sink) sink(text);
+}
+
+// An engine error, its message naming what the command was doing ("reading the stored specs: ..."), as
+// `swarmop` prints it.
+inline Status During(const Status& status, const std::string& doing) {
+  return Status(status.code(), doing + ": " + status.message());
+}
+
+// Invalid manifests, one line each, then "2 errors in 1 file" (as `swarmop validate` shows them).
+inline void ReportDiagnostics(const std::vector<crds::Diagnostic>& errors, const EstateOutput& output) {
+  Emit(output.error, crds::FormatDiagnostics(errors) + crds::DiagnosticsSummary(errors) + "\n");
 }
 
 // A separate-swarm Site (Site.spec.engine) reached for one command: its engine, or why it cannot be.

@@ -25,4 +25,7 @@ struct Diagnostic {
 // One line per diagnostic, each ending in '\n'.
 std::string FormatDiagnostics(const std::vector<Diagnostic>& diagnostics);
 
+// "3 errors in 2 files": how many diagnostics, in how many files.
+std::string DiagnosticsSummary(const std::vector<Diagnostic>& diagnostics);
+
 }  // namespace swarmop::crds
