@@ -65,7 +65,9 @@ storage: {filesystem: {rootdirectory: $OUT/registry-data}, delete: {enabled: tru
 http: {addr: "$REGISTRY", secret: "swarmop-test-$TAG"}
 auth: {htpasswd: {realm: swarmop-test, path: $OUT/htpasswd}}
 YAML
-in_bed docker-registry serve "$OUT/registry.yml" >"$OUT/registry.log" 2>&1 &
+# Not through in_bed: a backgrounded function is a subshell, and $! would be that subshell, leaving the
+# registry running after cleanup. nsenter execs the registry, so $! is the registry itself.
+nsenter --net="/proc/$DOCKERD_PID/ns/net" docker-registry serve "$OUT/registry.yml" >"$OUT/registry.log" 2>&1 &
 REGISTRY_PID=$!
 registry_asks_for_credentials() { [ "$(in_bed curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/")" = 401 ]; }
 check "the registry answers 401 without credentials" retry 30 registry_asks_for_credentials
