@@ -9,11 +9,10 @@ namespace swarmop::reconciler {
 
 using estate::During;
 using estate::Emit;
+using estate::kNothingChanged;
 using estate::ReportDiagnostics;
 
 namespace {
-
-constexpr const char* kNothingChanged = "nothing stored, nothing changed\n";
 
 void ReportStoreWrites(const ApplySpecsPlan& plan, bool dry_run, const EstateOutput& output) {
   std::string text;

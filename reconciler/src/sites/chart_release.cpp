@@ -10,11 +10,11 @@ namespace swarmop::reconciler {
 
 using estate::During;
 using estate::Emit;
+using estate::kNothingChanged;
 using estate::ReportDiagnostics;
 
 namespace {
 
-constexpr const char* kNothingChanged = "nothing stored, nothing changed\n";
 constexpr const char* kReading = "reading the stored specs";
 constexpr const char* kPlanning = "planning the swarm's changes";
 

@@ -24,6 +24,9 @@ inline Status During(const Status& status, const std::string& doing) {
   return Status(status.code(), doing + ": " + status.message());
 }
 
+// What apply, install and uninstall print when they refuse before their first write.
+inline constexpr const char* kNothingChanged = "nothing stored, nothing changed\n";
+
 // Invalid manifests, one line each, then "2 errors in 1 file" (as `swarmop validate` shows them).
 inline void ReportDiagnostics(const std::vector<crds::Diagnostic>& errors, const EstateOutput& output) {
   Emit(output.error, crds::FormatDiagnostics(errors) + crds::DiagnosticsSummary(errors) + "\n");
