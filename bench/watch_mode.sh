@@ -14,6 +14,7 @@
 #
 #   bench/watch_mode.sh BUILD_DIR [N...]          (default: 500 1000 2000)
 #   SWARMOP_BIN=/path/to/swarmop  measures another binary (a baseline build: also BASELINE=1); RESYNCS=2 TRIALS=30
+#   PERF_OUT=/tmp/watch.perf  records a CPU profile of the steady-state window into /tmp/watch.perf.N
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR [N...]}" && pwd)
@@ -84,7 +85,11 @@ YAML
   next_resync() { local r; r=$(last_resync); while [ "$(last_resync)" = "$r" ]; do sleep 0.1; done; }
   next_resync
   list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
-  sleep $((RESYNCS * 30 - 1))
+  if [ -n "${PERF_OUT:-}" ]; then  # a CPU profile of the window (perf report -i PERF_OUT)
+    perf record -q -F 499 ${PERF_ARGS:--g} -p "$RUN_PID" -o "$PERF_OUT.$N" -- sleep $((RESYNCS * 30 - 1)) 2>/dev/null
+  else
+    sleep $((RESYNCS * 30 - 1))
+  fi
   c1=$(cpu_ticks); window=$(echo "$(date +%s.%N) - $w0" | bc); list_calls > "$WORK/lists1"
   # The window holds the key passes of RESYNCS resyncs (the first one's listing came just before it): CPU is
   # per pass. Listings are per resync listing: with the cache each lists services exactly once (a baseline

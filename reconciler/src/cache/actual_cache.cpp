@@ -37,7 +37,9 @@ struct ActualCache::State : CacheState {};
 ActualCache::ActualCache() : state_(std::make_unique<State>()) {}
 ActualCache::~ActualCache() = default;
 
-Status ActualCache::Fill(engine::Engine& engine) {
+Status ActualCache::Fill(engine::Engine& engine) { return Fill(engine, {}); }
+
+Status ActualCache::Fill(engine::Engine& engine, const ConfigsListed& configs_listed) {
   uint64_t start;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -51,6 +53,7 @@ Status ActualCache::Fill(engine::Engine& engine) {
   if (!networks.ok()) return networks.status().WithContext("listing networks");
   auto secrets = engine.ListSecrets({});
   if (!secrets.ok()) return secrets.status().WithContext("listing secrets");
+  if (configs_listed) SWARMOP_RETURN_IF_ERROR(configs_listed(*configs));
   std::lock_guard<std::mutex> lock(state_->mu);
   state_->services.Replace(std::move(*services), start, ++state_->seq);
   state_->configs.Replace(std::move(*configs), start, state_->seq);

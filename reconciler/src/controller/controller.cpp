@@ -7,12 +7,11 @@
 
 namespace swarmop::reconciler {
 
-Controller::Controller(engine::Engine& engine, Reconciler& reconciler, KeyLister& keys, SpecCache& specs,
-                       OwnWrites& own_writes, Metrics* metrics, ControllerOptions options, const Clock& clock)
+Controller::Controller(engine::Engine& engine, Reconciler& reconciler, KeyLister& keys, OwnWrites& own_writes,
+                       Metrics* metrics, ControllerOptions options, const Clock& clock)
     : engine_(engine),
       reconciler_(reconciler),
       keys_(keys),
-      specs_(specs),
       own_writes_(own_writes),
       metrics_(metrics),
       options_(options),
@@ -157,7 +156,6 @@ void Controller::ResyncLoop() {
 }
 
 bool Controller::Resync() {
-  specs_.Invalidate();
   auto snapshot = keys_.ListKeys();
   if (!snapshot.ok()) {
     engine_reachable_ = false;

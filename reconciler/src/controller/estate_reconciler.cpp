@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "swarmop/reconciler/controller/drift.h"
@@ -46,21 +47,30 @@ bool TasksDone(const engine::Service& actual) {
   return s.running_tasks >= s.desired_tasks;
 }
 
+// The actual services by name (a Site key's plan holds every service of the estate: a name lookup, not a
+// scan per desired service).
+std::map<std::string_view, const engine::Service*> ByName(const ActualState& actual) {
+  std::map<std::string_view, const engine::Service*> out;
+  for (const engine::Service& service : actual.services) out.emplace(service.spec.name, &service);
+  return out;
+}
+
 // The key's services whose tasks are not all running yet, or jobs not completed yet ("api-douala,
 // db-reconfig-v2"), so the key is looked at again (a MongoDB membership step follows its job's completion).
 // Names only: the message lands in a label, and counts would rewrite it at every task start.
 std::string PendingTasks(const PlanResult& planned, const Request& key) {
   std::string pending;
+  std::map<std::string_view, const engine::Service*> actual_by_name = ByName(planned.actual);
   for (const DesiredService& desired : planned.desired.services) {
     if (!ServesKey(desired, key) || !desired.target.local()) continue;
-    for (const engine::Service& actual : planned.actual.services) {
-      if (actual.spec.name != desired.spec.name || !actual.service_status) continue;
-      const engine::ServiceStatus& s = *actual.service_status;
-      if (TasksDone(actual)) continue;
-      if (!pending.empty()) pending += ", ";
-      pending += actual.spec.name;
-      VLOG(1) << actual.spec.name << ": " << s.running_tasks << "/" << s.desired_tasks << " tasks running";
-    }
+    auto found = actual_by_name.find(desired.spec.name);
+    if (found == actual_by_name.end() || !found->second->service_status) continue;
+    const engine::Service& actual = *found->second;
+    if (TasksDone(actual)) continue;
+    if (!pending.empty()) pending += ", ";
+    pending += actual.spec.name;
+    const engine::ServiceStatus& s = *actual.service_status;
+    VLOG(1) << actual.spec.name << ": " << s.running_tasks << "/" << s.desired_tasks << " tasks running";
   }
   return pending;
 }
@@ -82,17 +92,18 @@ std::string PendingAtSites(const PlanResult& planned, const Request& key,
 // The tasks of the key's own local services (what swarmop_service_*_tasks report), as listed for this plan.
 std::vector<ServiceTasks> KeyTasks(const PlanResult& planned, const Request& key) {
   std::vector<ServiceTasks> out;
+  std::map<std::string_view, const engine::Service*> actual_by_name = ByName(planned.actual);
   for (const DesiredService& desired : planned.desired.services) {
     if (desired.owner.kind != key.kind || desired.owner.name != key.name || !desired.target.local()) continue;
-    for (const engine::Service& actual : planned.actual.services) {
-      if (actual.spec.name != desired.spec.name || !actual.service_status) continue;
-      const engine::ServiceStatus& s = *actual.service_status;
-      bool job = actual.spec.mode.kind == engine::ServiceMode::Kind::kReplicatedJob;
-      uint64_t desired_tasks =
-          job ? std::max<uint64_t>(1, actual.spec.mode.total_completions) : s.desired_tasks;
-      out.push_back({actual.spec.name, desired.site, job ? "replicated-job" : "replicated", desired_tasks,
-                     s.running_tasks, s.completed_tasks});
-    }
+    auto found = actual_by_name.find(desired.spec.name);
+    if (found == actual_by_name.end() || !found->second->service_status) continue;
+    const engine::Service& actual = *found->second;
+    const engine::ServiceStatus& s = *actual.service_status;
+    bool job = actual.spec.mode.kind == engine::ServiceMode::Kind::kReplicatedJob;
+    uint64_t desired_tasks =
+        job ? std::max<uint64_t>(1, actual.spec.mode.total_completions) : s.desired_tasks;
+    out.push_back({actual.spec.name, desired.site, job ? "replicated-job" : "replicated", desired_tasks,
+                   s.running_tasks, s.completed_tasks});
   }
   return out;
 }
@@ -101,8 +112,7 @@ std::vector<ServiceTasks> KeyTasks(const PlanResult& planned, const Request& key
 // listed again (with their counts) before the key is judged. Converged services cost no call.
 std::vector<std::string> UnsettledServices(const RenderedState& desired, const ActualState& actual,
                                            const Request& key) {
-  std::map<std::string, const engine::Service*> have;
-  for (const engine::Service& service : actual.services) have[service.spec.name] = &service;
+  std::map<std::string_view, const engine::Service*> have = ByName(actual);
   std::vector<std::string> out;
   for (const DesiredService& want : desired.services) {
     if (!ServesKey(want, key) || !want.target.local()) continue;

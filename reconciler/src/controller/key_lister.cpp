@@ -31,7 +31,10 @@ void IndexOwner(const std::string& name, const std::map<std::string, std::string
 }  // namespace
 
 StatusOr<KeySnapshot> EstateKeyLister::ListFromCache() {
-  SWARMOP_RETURN_IF_ERROR(cache_->Fill(engine_));
+  // One config listing serves both caches: the specs are loaded from it before the actual cache drops
+  // the stored specs' data.
+  SWARMOP_RETURN_IF_ERROR(cache_->Fill(
+      engine_, [this](const std::vector<engine::Config>& configs) { return specs_.Refresh(configs); }));
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status();
   KeySnapshot snapshot;
@@ -49,6 +52,7 @@ StatusOr<KeySnapshot> EstateKeyLister::ListFromCache() {
 
 StatusOr<KeySnapshot> EstateKeyLister::ListKeys() {
   if (cache_) return ListFromCache();
+  specs_.Invalidate();  // a resync reads the specs as they are now
   auto contents = specs_.Get();
   if (!contents.ok()) return contents.status();
   auto services = engine_.ListServices(OwnedObjects());

@@ -92,13 +92,16 @@ struct Operator::Parts {
       : counting(&inner),
         store(counting, SpecStoreOptions{options.load}),
         // Reloaded at each resync (which every config event other than our own status writes asks for).
-        specs([this] { return store.Load(); }, SystemClock(), options.controller.resync),
+        // Each resync loads the specs from its own config listing (Refresh); the time to live only
+        // matters when resyncs fail.
+        specs([this] { return store.Load(); }, SystemClock(), 2 * options.controller.resync,
+              [this](const std::vector<engine::Config>& configs) { return store.LoadFrom(configs); }),
         last_good(specs),
         status(store, counting, own_writes),
         reconciler(counting, specs, status, &metrics, SystemClock(),
                    WithDependants(Wired(options.reconcile, &actual))),
         keys(counting, specs, &actual),
-        controller(counting, reconciler, keys, specs, own_writes, &metrics, WithCache(options.controller)),
+        controller(counting, reconciler, keys, own_writes, &metrics, WithCache(options.controller)),
         sites(
             counting, [this] { return Desired(); }, WithHealthChanges(options.sites),
             [this](const FailoverEvent& event) { OnFailoverEvent(event); }),

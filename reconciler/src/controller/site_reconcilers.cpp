@@ -63,8 +63,7 @@ struct SiteReconcilers::Loop {
         }),
         reconciler(*engine, specs, status, nullptr, SystemClock(), ForSite(options.reconcile, site, &actual)),
         keys(*engine, specs, &actual),
-        controller(*engine, reconciler, keys, specs, own_writes, nullptr,
-                   WithCache(options.controller, &actual)) {}
+        controller(*engine, reconciler, keys, own_writes, nullptr, WithCache(options.controller, &actual)) {}
 
   static EstateReconcilerOptions ForSite(EstateReconcilerOptions options, const std::string& site,
                                          ActualCache* cache) {

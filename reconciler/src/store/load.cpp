@@ -1,5 +1,6 @@
 // SpecStore::Load: every config of the swarm that holds a spec, sorted into winners, superseded, invalid.
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -97,22 +98,27 @@ SpecStore::SpecStore(engine::Engine& engine, SpecStoreOptions options)
 StatusOr<StoreContents> SpecStore::Load() const {
   auto listed = engine_.ListConfigs({});
   if (!listed.ok()) return listed.status().WithContext("listing configs");
-  std::vector<engine::Config> configs = std::move(listed).value();
+  return LoadFrom(*listed);
+}
 
+StatusOr<StoreContents> SpecStore::LoadFrom(const std::vector<engine::Config>& listed) const {
   StoreContents contents;
-  // Parsed documents must outlive the candidates that point into them.
+  // Parsed documents must outlive the candidates that point into them, and so must inspected configs.
   std::map<std::string, std::shared_ptr<const ParsedConfig>> parsed;
+  std::deque<engine::Config> inspected_configs;
   std::vector<Candidate> candidates;
-  for (engine::Config& config : configs) {
-    if (config.spec.data.empty()) {
+  for (const engine::Config& listed_config : listed) {
+    const engine::Config* read = &listed_config;
+    if (listed_config.spec.data.empty()) {
       // The list answer normally carries Data; an engine that leaves it out costs one inspect per config.
-      auto inspected = engine_.InspectConfig(config.id);
+      auto inspected = engine_.InspectConfig(listed_config.id);
       if (!inspected.ok()) {
         if (inspected.status().code() == Code::kNotFound) continue;  // removed since the list
-        return inspected.status().WithContext("inspecting config " + config.spec.name);
+        return inspected.status().WithContext("inspecting config " + listed_config.spec.name);
       }
-      config = std::move(inspected).value();
+      read = &inspected_configs.emplace_back(std::move(inspected).value());
     }
+    const engine::Config& config = *read;
     if (!crds::LooksLikeSwarmopSpec(config.spec.data) && !IsLabelledSpec(config)) continue;
     const std::shared_ptr<const ParsedConfig>& entry = parsed[config.id] = Parse(config);
     const crds::LoadResult& result = entry->result;

@@ -94,7 +94,8 @@ class ActualCacheTest : public ::testing::Test {
   HookedEngine counting{&fake};
   FakeClock clock;
   SpecStore store{counting};
-  SpecCache specs{[this] { return store.Load(); }, clock, std::chrono::hours(1)};
+  SpecCache specs{[this] { return store.Load(); }, clock, std::chrono::hours(1),
+                  [this](const std::vector<engine::Config>& configs) { return store.LoadFrom(configs); }};
   OwnWrites own_writes{clock};
   StatusReporter status{store, counting, own_writes};
   ActualCache cache;
@@ -179,6 +180,7 @@ TEST_F(ActualCacheTest, ACreatedServiceIsRoutedToItsOwnerFromTheCacheAndARemoved
   EXPECT_THAT(cache.Owners(), Contains(Request{"Service", "extra"}));
 }
 
+// The specs are loaded from the Fill's own config listing: one listing of each kind per resync.
 TEST_F(ActualCacheTest, ASteadyResyncListsOnlyInTheFillNeverPerKey) {
   EstateKeyLister keys(counting, specs, &cache);
   counting.Reset();
@@ -188,6 +190,7 @@ TEST_F(ActualCacheTest, ASteadyResyncListsOnlyInTheFillNeverPerKey) {
   EXPECT_THAT(snapshot->keys, Contains(kSite));
   for (const Request& key : snapshot->keys) ASSERT_TRUE(reconciler.Reconcile(key).ok()) << key.ToString();
   EXPECT_EQ(counting.Count("list services"), 1u);
+  EXPECT_EQ(counting.Count("list configs"), 1u);
   EXPECT_EQ(counting.Count("list networks"), 1u);
   EXPECT_EQ(counting.Count("list secrets"), 1u);
   EXPECT_EQ(counting.Writes(), 0u) << ::testing::PrintToString(counting.WriteLog());

@@ -72,10 +72,6 @@ class FixedKeys : public KeyLister {
   KeySnapshot snapshot_;
 };
 
-SpecCache NoSpecs() {
-  return SpecCache([] { return StatusOr<StoreContents>(StoreContents{}); });
-}
-
 TEST(ControllerLoop, TheFirstResyncQueuesEveryKeyAndReadinessFollowsTheirSuccess) {
   ::testing::NiceMock<engine::testing::MockEngine> engine;
   RecordingReconciler reconciler;
@@ -85,10 +81,9 @@ TEST(ControllerLoop, TheFirstResyncQueuesEveryKeyAndReadinessFollowsTheirSuccess
     return Result{};
   };
   FixedKeys keys(KeySnapshot{{kSite, kApi}, {}});
-  SpecCache specs = NoSpecs();
   OwnWrites own_writes;
   Metrics metrics;
-  Controller controller(engine, reconciler, keys, specs, own_writes, &metrics, FastLoop());
+  Controller controller(engine, reconciler, keys, own_writes, &metrics, FastLoop());
   controller.Start();
   EXPECT_TRUE(Eventually([&] { return controller.Ready(); })) << "ready once api succeeded after backoff";
   EXPECT_GE(reconciler.Calls(kApi), 3);
@@ -101,11 +96,10 @@ TEST(ControllerLoop, RequeueAfterBringsAKeyBackWithoutAnyEvent) {
   RecordingReconciler reconciler;
   reconciler.behaviour = [](const Request&) { return Result{milliseconds(10)}; };
   FixedKeys keys(KeySnapshot{{kApi}, {}});
-  SpecCache specs = NoSpecs();
   OwnWrites own_writes;
   ControllerOptions options = FastLoop();
   options.resync = std::chrono::hours(1);
-  Controller controller(engine, reconciler, keys, specs, own_writes, nullptr, options);
+  Controller controller(engine, reconciler, keys, own_writes, nullptr, options);
   controller.Start();
   EXPECT_TRUE(Eventually([&] { return reconciler.Calls(kApi) >= 4; }));
   controller.Stop();
@@ -123,11 +117,10 @@ TEST(ControllerLoop, StopLetsTheInFlightReconcileFinishAndStartsNoOther) {
     return Result{};
   };
   FixedKeys keys(KeySnapshot{{kApi}, {}});
-  SpecCache specs = NoSpecs();
   OwnWrites own_writes;
   ControllerOptions options = FastLoop();
   options.workers = 1;  // the one worker is busy with api when web is marked
-  Controller controller(engine, reconciler, keys, specs, own_writes, nullptr, options);
+  Controller controller(engine, reconciler, keys, own_writes, nullptr, options);
   controller.Start();
   ASSERT_TRUE(Eventually([&] { return started.load(); }));
   controller.Mark(Request{"Service", "web"});
@@ -192,12 +185,11 @@ TEST(ControllerLoop, AnEventOnAnOwnedServiceMarksItsOwnerAndAStreamFailureIsRetr
   KeySnapshot snapshot{{kSite}, {}};
   snapshot.index.services["api-douala"] = kApi;
   FixedKeys keys(snapshot);
-  SpecCache specs = NoSpecs();
   OwnWrites own_writes;
   ControllerOptions options = FastLoop();
   options.watch_events = true;
   options.resync = std::chrono::hours(1);
-  Controller controller(engine, reconciler, keys, specs, own_writes, nullptr, options);
+  Controller controller(engine, reconciler, keys, own_writes, nullptr, options);
   running = &controller;
   controller.Start();
   EXPECT_TRUE(Eventually([&] { return reconciler.Calls(kApi) >= 1; }))
@@ -229,7 +221,7 @@ TEST(ControllerLoop, OverAFlakyEngineTheEstateStillConverges) {
   fake.FailNext("list configs", 2, UnavailableError("connection refused"));
   fake.FailNext("create service", 2, InternalError("500"));
   fake.FailNext("list networks", 1, TimeoutError("deadline"));
-  Controller controller(counting, reconciler, keys, specs, own_writes, &metrics, FastLoop());
+  Controller controller(counting, reconciler, keys, own_writes, &metrics, FastLoop());
   controller.Start();
   EXPECT_TRUE(Eventually([&] {
     auto api = status.Get(kApi);

@@ -24,11 +24,10 @@ TEST(OperatorRoutes, HealthIsOkAndReadinessWaitsForTheEngineAndTheFirstReconcile
   ::testing::NiceMock<engine::testing::MockEngine> engine;
   NeverCalled reconciler;
   NoKeys keys;
-  SpecCache specs([] { return StatusOr<StoreContents>(StoreContents{}); });
   OwnWrites own_writes;
   Metrics metrics;
   ::testing::NiceMock<engine::testing::MockEngine> unused;
-  Controller controller(engine, reconciler, keys, specs, own_writes, &metrics);
+  Controller controller(engine, reconciler, keys, own_writes, &metrics);
   SpecStore store(unused);
   StatusReporter status(store, unused, own_writes);
   HttpRoutes routes = OperatorRoutes({controller, status, metrics, nullptr});

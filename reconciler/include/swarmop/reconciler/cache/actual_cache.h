@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -55,6 +56,11 @@ class ActualCache {
   // Lists everything (services with their task counts) and replaces the contents. On error the contents are
   // left as they were and Filled() does not change.
   Status Fill(engine::Engine& engine);
+  // Fill, handing the whole config listing (spec configs' data included, which the cache does not keep) to
+  // `configs_listed` before the contents are replaced: the spec cache loads from the same listing, so a
+  // resync lists configs once. An error it returns fails the Fill and leaves the contents as they were.
+  using ConfigsListed = std::function<Status(const std::vector<engine::Config>&)>;
+  Status Fill(engine::Engine& engine, const ConfigsListed& configs_listed);
   bool Filled() const;
 
   // Re-reads (or forgets) the service/config/network/secret `event` names. Other events teach nothing.

@@ -27,7 +27,6 @@
 #include "swarmop/reconciler/controller/key_lister.h"
 #include "swarmop/reconciler/controller/metrics.h"
 #include "swarmop/reconciler/controller/own_writes.h"
-#include "swarmop/reconciler/controller/spec_cache.h"
 #include "swarmop/reconciler/controller/work_queue.h"
 #include "swarmop/reconciler/core/clock.h"
 #include "swarmop/reconciler/core/reconciler.h"
@@ -50,10 +49,9 @@ struct ControllerOptions {
 
 class Controller {
  public:
-  // Borrows everything; `specs` is invalidated when specs may have changed; `metrics` may be null.
-  Controller(engine::Engine& engine, Reconciler& reconciler, KeyLister& keys, SpecCache& specs,
-             OwnWrites& own_writes, Metrics* metrics, ControllerOptions options = {},
-             const Clock& clock = SystemClock());
+  // Borrows everything; `metrics` may be null. A resync's KeyLister reloads the specs.
+  Controller(engine::Engine& engine, Reconciler& reconciler, KeyLister& keys, OwnWrites& own_writes,
+             Metrics* metrics, ControllerOptions options = {}, const Clock& clock = SystemClock());
   ~Controller();
 
   void Start();
@@ -83,7 +81,6 @@ class Controller {
   engine::Engine& engine_;
   Reconciler& reconciler_;
   KeyLister& keys_;
-  SpecCache& specs_;
   OwnWrites& own_writes_;
   Metrics* metrics_;
   ControllerOptions options_;

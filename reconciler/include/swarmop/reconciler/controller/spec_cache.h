@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "swarmop/base/status.h"
 #include "swarmop/reconciler/core/clock.h"
@@ -18,21 +19,30 @@ namespace swarmop::reconciler {
 class SpecCache {
  public:
   using Loader = std::function<StatusOr<StoreContents>()>;
+  using ListingLoader = std::function<StatusOr<StoreContents>(const std::vector<engine::Config>&)>;
 
-  // `loader` is usually [&store] { return store.Load(); }.
+  // `loader` is usually [&store] { return store.Load(); }; `from_listing` (optional, for Refresh)
+  // [&store](const auto& configs) { return store.LoadFrom(configs); }.
   SpecCache(Loader loader, const Clock& clock = SystemClock(),
-            std::chrono::milliseconds ttl = std::chrono::seconds(2));
+            std::chrono::milliseconds ttl = std::chrono::seconds(2), ListingLoader from_listing = {});
 
   StatusOr<std::shared_ptr<const StoreContents>> Get();
   void Invalidate();
+  // Loads the specs from a config listing the caller holds (a resync's) and puts them in place. The load
+  // runs outside the lock: reconciles meanwhile keep getting the specs loaded before, so a resync's load
+  // never holds up an event's reconcile. On error the cache is left as it was. Without `from_listing` it is
+  // Invalidate.
+  Status Refresh(const std::vector<engine::Config>& configs);
 
  private:
   Loader loader_;
+  ListingLoader from_listing_;
   const Clock& clock_;
   std::chrono::milliseconds ttl_;
   std::mutex mu_;
   std::shared_ptr<const StoreContents> contents_;
   Clock::TimePoint loaded_at_{};
+  uint64_t invalidations_ = 0;
 };
 
 }  // namespace swarmop::reconciler

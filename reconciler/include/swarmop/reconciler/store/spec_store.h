@@ -162,6 +162,9 @@ class SpecStore {
   // Lists every config (one list call; inspects only configs whose list entry lacks data) and sorts them
   // into winning specs, superseded and invalid configs. Fails only on engine errors.
   StatusOr<StoreContents> Load() const;
+  // Load on a config listing the caller already holds (watch mode's resync shares its listing with the
+  // actual-state cache): no list call; inspects only configs whose entry lacks data.
+  StatusOr<StoreContents> LoadFrom(const std::vector<engine::Config>& configs) const;
 
   // Validates `files` against themselves and the stored specs and says, per spec, what Apply would write.
   // Reads only.
