@@ -36,6 +36,21 @@ inline void KeepStatus(const engine::Service& old, engine::Service& fresh) {
 template <typename T>
 void KeepStatus(const T&, T&) {}
 
+// A listing's entry for an object the table holds at the same version: only a service's task counts (the
+// list computes them; they are not part of the version) can differ. Those are taken; the rest of the entry
+// is left as it is, so a steady resync rebuilds nothing.
+inline void TakeListedStatus(engine::Service& held, engine::Service& listed) {
+  if (!listed.service_status) return;
+  const engine::ServiceStatus& now = *listed.service_status;
+  if (held.service_status && held.service_status->running_tasks == now.running_tasks &&
+      held.service_status->desired_tasks == now.desired_tasks &&
+      held.service_status->completed_tasks == now.completed_tasks)
+    return;
+  held.service_status = now;
+}
+template <typename T>
+void TakeListedStatus(T&, T&) {}
+
 inline bool IsSpecStoreObject(const engine::Labels& object_labels) {
   auto it = object_labels.find(labels::kRole);
   return it != object_labels.end() && it->second == labels::kRoleSpec;
@@ -65,7 +80,8 @@ template <typename T>
 struct Table {
   struct Entry {
     T value;
-    uint64_t seq = 0;
+    uint64_t seq = 0;     // when it was last put
+    uint64_t listed = 0;  // the last Replace whose listing held it
   };
   std::map<std::string, Entry> by_id;
   std::map<std::string, std::string> id_by_name;
@@ -125,17 +141,36 @@ struct Table {
   }
 
   // The contents of a listing that started at `start`; what was learned or forgotten after it stays so.
+  // In place: an object held at the listed version keeps its entry (a steady resync of thousands of objects
+  // reallocates none of them); what the listing no longer holds is dropped.
   void Replace(std::vector<T> listed, uint64_t start, uint64_t seq) {
-    Table fresh;
-    for (T& value : listed) fresh.Put(std::move(value), seq);
-    for (auto& [id, entry] : by_id) {
-      if (entry.seq > start) fresh.Put(std::move(entry.value), entry.seq);
+    for (T& value : listed) {
+      auto gone = forgotten.find(value.id);
+      if (gone != forgotten.end() && gone->second > start) continue;  // removed while the listing ran
+      auto it = by_id.find(value.id);
+      if (it != by_id.end() && VersionOf(it->second.value) >= VersionOf(value)) {
+        // Held at this version (or newer, learned while the listing ran): keep the entry. Task counts read
+        // after the listing started (RefreshStatus) are newer than the listing's.
+        if (it->second.seq > start) {
+          KeepStatus(value, it->second.value);
+        } else if (VersionOf(it->second.value) == VersionOf(value)) {
+          TakeListedStatus(it->second.value, value);
+        }
+        it->second.listed = seq;
+        continue;
+      }
+      std::string id = value.id;
+      Put(std::move(value), seq);
+      auto put = by_id.find(id);
+      if (put != by_id.end()) put->second.listed = seq;
     }
-    for (const auto& [id, when] : forgotten) {
-      if (when > start) fresh.Erase(id, when);
+    // Not in the listing and not learned since it started: gone from the swarm.
+    std::vector<std::string> unlisted;
+    for (const auto& [id, entry] : by_id) {
+      if (entry.listed != seq && entry.seq <= start) unlisted.push_back(id);
     }
-    fresh.forgotten.clear();
-    *this = std::move(fresh);
+    for (const std::string& id : unlisted) Erase(id, seq);
+    forgotten.clear();
   }
 
   void IndexInto(std::map<std::string, Request>& out) const {

@@ -47,6 +47,7 @@ bool HasIngressPort(const crds::Service& service) {
 
 Status RenderService(const crds::DesiredState& desired, const crds::Service& service,
                      const RenderOptions& options, RenderedState& out) {
+  const size_t rendered_before = out.services.size();
   // Several per-site services of one swarm cannot each publish the same ingress port.
   bool host_mode = LocalSiteCount(desired, service) > 1 && HasIngressPort(service);
   if (host_mode) {
@@ -69,8 +70,11 @@ Status RenderService(const crds::DesiredState& desired, const crds::Service& ser
             .WithContext(std::string("profile ") + crds::ProfileName(service.spec.profile)));
   }
   if (options.service_adjusters.empty()) return Status::Ok();
+  // Only what this call rendered: Render renders every Service into one state, and a scan from the start
+  // per Service would cost O(services^2).
   const Owner owner{"Service", service.name()};
-  for (DesiredService& rendered : out.services) {
+  for (size_t i = rendered_before; i < out.services.size(); ++i) {
+    DesiredService& rendered = out.services[i];
     if (rendered.owner != owner) continue;
     for (const ServiceAdjuster& adjust : options.service_adjusters) {
       SWARMOP_RETURN_IF_ERROR(adjust(ProfileContext{desired, service}, rendered));

@@ -146,6 +146,29 @@ TEST_F(ActualCacheTest, ALostEventIsHealedByTheNextFill) {
   EXPECT_EQ(CachedReplicas("api-douala"), 7u);
 }
 
+// Task counts are not part of a service's version: a Fill at the same version still takes the listed ones.
+TEST_F(ActualCacheTest, AFillAtTheSameVersionTakesTheListedTaskCounts) {
+  auto running = [this](const std::string& name) -> std::optional<uint64_t> {
+    for (const engine::Service& s : cache.Gather(RenderedState{}, GatherScope{}).services) {
+      if (s.spec.name == name && s.service_status) return s.service_status->running_tasks;
+    }
+    return std::nullopt;
+  };
+  ASSERT_EQ(running("api-douala"), 2u);
+  fake.SetConverged(false);  // the tasks stop; no service changes version
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(running("api-douala"), 0u);
+  EXPECT_EQ(CachedReplicas("api-douala"), 2u);
+}
+
+TEST_F(ActualCacheTest, AServiceRemovedWithoutAnEventIsDroppedByTheNextFill) {
+  ASSERT_TRUE(fake.RemoveService(fake.FindService("web-douala")->id).ok());  // no event reaches the cache
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(CachedReplicas("web-douala"), std::nullopt);
+  EXPECT_EQ(CachedReplicas("api-douala"), 2u);
+  EXPECT_THAT(cache.Owners(), Not(Contains(kWeb)));
+}
+
 TEST_F(ActualCacheTest, AChangeLearnedWhileAFillListsIsNotUndoneByThatOlderListing) {
   counting.after_next_service_list = [this] {
     Scale("api-douala", 4);
