@@ -162,6 +162,8 @@ struct EstateReconciler::Prepared {
   // KeyPlan drops every operation on an invalid owner's objects, prunes included). Null when
   // adjust_desired has no adjust_key: then it is adjusted on every reconcile.
   std::shared_ptr<const crds::DesiredState> desired;
+  // desired's Services by name, when desired is set: a Service key finds its spec without a scan.
+  std::map<std::string_view, const crds::Service*> services;
 };
 
 struct EstateReconciler::KeyContext {
@@ -209,7 +211,11 @@ std::shared_ptr<const EstateReconciler::Prepared> EstateReconciler::Prepare(
   for (const StoredSpec& spec : prepared->contents->specs) {
     prepared->stored.emplace(Request{crds::KindName(spec.kind), spec.name}, &spec);  // first wins, as Find
   }
-  if (memo_adjusted) prepared->desired = Renderable(prepared->contents, prepared->problems);
+  if (memo_adjusted) {
+    prepared->desired = Renderable(prepared->contents, prepared->problems);
+    for (const crds::Service& service : prepared->desired->services)
+      prepared->services.emplace(service.name(), &service);
+  }
   prepared_ = prepared;
   return prepared;
 }
@@ -452,6 +458,19 @@ Status EstateReconciler::Publish(const KeyContext& context, SpecStatus status) {
   return published;
 }
 
+// RenderOwner, with the key's Service found in the load's index when the desired state is the load's.
+StatusOr<RenderedState> EstateReconciler::RenderKeyOwner(const KeyContext& context,
+                                                         const RenderOptions& render) {
+  const Request& key = context.key;
+  if (key.kind == "Service" && context.desired == context.prepared->desired) {
+    auto found = context.prepared->services.find(key.name);
+    if (found == context.prepared->services.end())
+      return RenderOwner(*context.desired, Owner{key.kind, key.name}, render);
+    return RenderServiceOwner(*context.desired, *found->second, render);
+  }
+  return RenderOwner(*context.desired, Owner{key.kind, key.name}, render);
+}
+
 StatusOr<PlanResult> EstateReconciler::PlanKey(const KeyContext& context, const PlanEstateOptions& options) {
   if (options_.cache) return PlanFromCache(context, options);
   return PlanEstate(engine_, *context.desired, options);
@@ -478,7 +497,7 @@ StatusOr<PlanResult> EstateReconciler::PlanFromCache(const KeyContext& context,
     }
     UseReplicationRendering(render, std::move(observer));
   }
-  auto rendered = whole ? Render(desired, render) : RenderOwner(desired, Owner{key.kind, key.name}, render);
+  auto rendered = whole ? Render(desired, render) : RenderKeyOwner(context, render);
   if (!rendered.ok()) return rendered.status();
   GatherScope scope;
   if (!whole) scope.owner = key;

@@ -47,6 +47,13 @@ std::string Fingerprint(const StoreContents& contents) {
   return out;
 }
 
+// Whether `seen` still points at `contents` (owner_before compares control blocks: a weak_ptr keeps its
+// block, so a later load at the same address is never taken for the old one).
+bool SameLoad(const std::weak_ptr<const StoreContents>& seen,
+              const std::shared_ptr<const StoreContents>& contents) {
+  return !seen.owner_before(contents) && !contents.owner_before(seen) && !seen.expired();
+}
+
 }  // namespace
 
 // Declaration order is construction order: each part borrows the ones above it.
@@ -106,11 +113,15 @@ Status SiteReconcilers::Sync() {
     }
   }
   std::lock_guard<std::mutex> lock(loops_mu_);
-  // The loops watch their own swarms' events, not the specs' swarm: a spec change reaches them here.
-  std::string fingerprint = Fingerprint(**contents);
-  if (fingerprint != fingerprint_) {
-    fingerprint_ = fingerprint;
-    for (auto& loop : loops_) loop->controller.RequestResync();
+  // The loops watch their own swarms' events, not the specs' swarm: a spec change reaches them here. The
+  // fingerprint (a line per spec) is made once per load, not at every tick.
+  if (!SameLoad(fingerprinted_, *contents)) {
+    fingerprinted_ = *contents;
+    std::string fingerprint = Fingerprint(**contents);
+    if (fingerprint != fingerprint_) {
+      fingerprint_ = fingerprint;
+      for (auto& loop : loops_) loop->controller.RequestResync();
+    }
   }
   bool same = endpoints.size() == endpoints_.size() && engines_;
   for (size_t i = 0; same && i < endpoints.size(); ++i) {

@@ -115,10 +115,8 @@ StatusOr<RenderedState> RenderOwner(const crds::DesiredState& desired, const Own
   RenderedState out;
   internal::RenderNetworks(desired, out);
   if (owner.kind == "Service") {
-    for (const auto& service : desired.services) {
-      if (service.name() == owner.name)
-        SWARMOP_RETURN_IF_ERROR(RenderService(desired, service, options, out));
-    }
+    const crds::Service* service = desired.FindService(owner.name);
+    if (service != nullptr) return RenderServiceOwner(desired, *service, options);
   } else if (owner.kind == "Replication" && options.replication) {
     for (const auto& replication : desired.replications) {
       if (replication.name() != owner.name) continue;
@@ -126,6 +124,14 @@ StatusOr<RenderedState> RenderOwner(const crds::DesiredState& desired, const Own
           options.replication(desired, replication, out).WithContext("Replication " + replication.name()));
     }
   }
+  return out;
+}
+
+StatusOr<RenderedState> RenderServiceOwner(const crds::DesiredState& desired, const crds::Service& service,
+                                           const RenderOptions& options) {
+  RenderedState out;
+  internal::RenderNetworks(desired, out);
+  SWARMOP_RETURN_IF_ERROR(RenderService(desired, service, options, out));
   return out;
 }
 

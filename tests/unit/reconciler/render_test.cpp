@@ -196,6 +196,34 @@ TEST(Render, ReplicationsRenderNothingUntilTheirRendererLands) {
   EXPECT_EQ(MustRender(desired).services.size(), 3u);
 }
 
+// A key's reconcile renders its own objects only: the same ones, in the same order, as Render gives that
+// owner, with every network; a Service adjuster sees only the Service being rendered.
+TEST(Render, RenderingOneServiceGivesWhatTheWholeRenderGivesThatService) {
+  crds::DesiredState desired = TwoSiteEstate();
+  std::vector<std::string> adjusted;
+  RenderOptions options;
+  options.service_adjusters.push_back([&](const ProfileContext& context, DesiredService& service) {
+    adjusted.push_back(context.service.name() + ":" + service.spec.name);
+    return Status::Ok();
+  });
+  RenderedState whole = MustRender(desired, options);
+  EXPECT_THAT(adjusted, ElementsAre("api:api-douala", "api:api-yaounde", "web:web-douala"));
+  adjusted.clear();
+  auto by_owner = RenderOwner(desired, Owner{"Service", "api"}, options);
+  auto by_service = RenderServiceOwner(desired, *desired.FindService("api"), options);
+  ASSERT_TRUE(by_owner.ok() && by_service.ok());
+  EXPECT_THAT(adjusted,
+              ElementsAre("api:api-douala", "api:api-yaounde", "api:api-douala", "api:api-yaounde"));
+  for (const RenderedState* one : {&*by_owner, &*by_service}) {
+    std::vector<std::string> names;
+    for (const auto& s : one->services) names.push_back(s.spec.name);
+    EXPECT_THAT(names, ElementsAre("api-douala", "api-yaounde"));
+    EXPECT_EQ(one->networks.size(), whole.networks.size());
+    EXPECT_EQ(one->services[0].spec.labels, whole.services[0].spec.labels);
+  }
+  EXPECT_TRUE(RenderOwner(desired, Owner{"Service", "gone"}, options)->services.empty());
+}
+
 TEST(Render, ServiceAtAnUnknownSiteIsAnError) {
   crds::DesiredState desired = TwoSiteEstate();
   desired.services[0].spec.sites["kribi"].replicas = 1;

@@ -106,6 +106,7 @@ class EstateReconciler : public Reconciler {
   Status Publish(const KeyContext& context, SpecStatus status);
   StatusOr<PlanResult> PlanKey(const KeyContext& context, const PlanEstateOptions& options);
   StatusOr<PlanResult> PlanFromCache(const KeyContext& context, const PlanEstateOptions& options);
+  StatusOr<RenderedState> RenderKeyOwner(const KeyContext& context, const RenderOptions& render);
   // The stored specs, their problems and the state to render, computed once per load (and adjust_key).
   struct Prepared;
   std::shared_ptr<const Prepared> Prepare(std::shared_ptr<const StoreContents> contents);

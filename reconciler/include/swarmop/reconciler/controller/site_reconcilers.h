@@ -99,7 +99,8 @@ class SiteReconcilers {
 
   mutable std::mutex loops_mu_;  // guards the loops and the engines they borrow
   std::vector<SiteEndpoint> endpoints_;
-  std::string fingerprint_;  // of the specs the loops last saw
+  std::string fingerprint_;                           // of the specs the loops last saw
+  std::weak_ptr<const StoreContents> fingerprinted_;  // the load fingerprint_ was made from
   std::unique_ptr<SiteEngines> engines_;
   std::vector<std::unique_ptr<Loop>> loops_;
 

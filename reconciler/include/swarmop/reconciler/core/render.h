@@ -128,6 +128,11 @@ StatusOr<RenderedState> Render(const crds::DesiredState& desired, const RenderOp
 StatusOr<RenderedState> RenderOwner(const crds::DesiredState& desired, const Owner& owner,
                                     const RenderOptions& options = {});
 
+// RenderOwner for the Service `service` of `desired`, which the caller has already found (a reconcile per
+// key looks it up in an index made once per load; RenderOwner scans every Service for it).
+StatusOr<RenderedState> RenderServiceOwner(const crds::DesiredState& desired, const crds::Service& service,
+                                           const RenderOptions& options = {});
+
 // "<service>-<file>-<first 12 hex of sha256(content)>", at most 64 characters.
 std::string ContentConfigName(const std::string& service, const std::string& file_name,
                               const std::string& content);
