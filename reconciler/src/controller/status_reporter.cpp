@@ -7,6 +7,22 @@ namespace swarmop::reconciler {
 StatusReporter::StatusReporter(SpecStore& store, engine::Engine& engine, OwnWrites& own_writes)
     : store_(store), engine_(engine), own_writes_(own_writes) {}
 
+namespace {
+
+bool SameConditions(const SpecStatus& a, const SpecStatus& b) {
+  if (a.observed_hash != b.observed_hash || a.conditions.size() != b.conditions.size()) return false;
+  for (size_t i = 0; i < a.conditions.size(); ++i) {
+    const Condition& x = a.conditions[i];
+    const Condition& y = b.conditions[i];
+    if (x.type != y.type || x.status != y.status || x.reason != y.reason || x.message != y.message ||
+        x.observed_hash != y.observed_hash || x.last_transition != y.last_transition)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarget>& target) {
   Request key = status.key;
   std::map<std::string, std::string> wanted;
@@ -14,7 +30,16 @@ Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarg
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto previous = statuses_.find(key);
-    if (previous != statuses_.end()) CarryTransitionTimes(previous->second, status);
+    if (previous != statuses_.end()) {
+      CarryTransitionTimes(previous->second, status);
+      // A steady key (every resync, thousands of them) publishes what it published last, on the config
+      // whose labels already say so: nothing to compute or write.
+      auto current = current_on_.find(key);
+      if (target && current != current_on_.end() && current->second == target->config_id &&
+          SameConditions(previous->second, status))
+        return Status::Ok();
+    }
+    current_on_.erase(key);
     wanted = ToStatusLabels(status);
     statuses_[key] = std::move(status);
     if (target) {
@@ -24,8 +49,13 @@ Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarg
   }
   // The cached labels may predate our own last write (the spec cache lives a couple of seconds): what we
   // wrote to this very config counts as current too.
-  if (!target || already_written || !StatusLabelsDiffer(target->current_labels, wanted)) return Status::Ok();
-  return WriteLabels(key, *target, wanted);
+  if (!target) return Status::Ok();
+  if (!already_written && StatusLabelsDiffer(target->current_labels, wanted)) {
+    SWARMOP_RETURN_IF_ERROR(WriteLabels(key, *target, wanted));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  current_on_[key] = target->config_id;
+  return Status::Ok();
 }
 
 Status StatusReporter::WriteLabels(const Request& key, const StatusTarget& target,
@@ -69,6 +99,7 @@ Status StatusReporter::WriteOnConfig(const StatusTarget& target,
 void StatusReporter::Forget(const Request& key) {
   std::lock_guard<std::mutex> lock(mu_);
   statuses_.erase(key);
+  current_on_.erase(key);
 }
 
 std::optional<SpecStatus> StatusReporter::Get(const Request& key) const {

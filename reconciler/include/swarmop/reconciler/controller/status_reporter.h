@@ -55,6 +55,7 @@ class StatusReporter {
   mutable std::mutex mu_;
   std::map<Request, SpecStatus> statuses_;
   std::map<std::string, std::map<std::string, std::string>> written_;  // config id -> labels we wrote
+  std::map<Request, std::string> current_on_;  // key -> config whose labels hold the key's status as it is
   uint64_t label_writes_ = 0;
 };
 

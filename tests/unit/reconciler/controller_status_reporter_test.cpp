@@ -1,0 +1,78 @@
+// StatusReporter: a status's labels are written once, on the config that holds the spec; a steady key
+// publishing the same status again costs no engine call; a new winning config gets the labels anew.
+#include <gtest/gtest.h>
+
+#include "fake_engine.h"
+#include "swarmop/engine/counting_engine.h"
+#include "swarmop/reconciler/controller/status_reporter.h"
+#include "swarmop/reconciler/core/labels.h"
+
+namespace swarmop::reconciler {
+namespace {
+
+const Request kApi{"Service", "api"};
+
+class StatusReporterTest : public ::testing::Test {
+ protected:
+  StatusTarget CreateSpecConfig(const std::string& name) {
+    engine::ConfigSpec spec;
+    spec.name = name;
+    spec.data = "kind: Service\n";
+    auto id = fake_.CreateConfig(spec);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return StatusTarget{id.ok() ? *id : "", name, {}, true};
+  }
+  std::string Reason(const std::string& config_name) {
+    auto configs = fake_.ListConfigs({});
+    for (const engine::Config& c : *configs) {
+      if (c.spec.name != config_name) continue;
+      auto it = c.spec.labels.find(status_labels::kReason);
+      return it == c.spec.labels.end() ? "" : it->second;
+    }
+    return "no config";
+  }
+  SpecStatus Converged() { return ConvergedStatus(kApi, "hash-1", "1 service(s) match the spec", now_); }
+
+  swarmop::testing::FakeEngine fake_;
+  engine::CountingEngine counting_{&fake_};
+  SpecStore store_{counting_};
+  OwnWrites own_writes_;
+  StatusReporter reporter_{store_, counting_, own_writes_};
+  Clock::WallTime now_ = Clock::WallTime{} + std::chrono::hours(24 * 365 * 56);
+};
+
+TEST_F(StatusReporterTest, ASteadyKeyPublishingTheSameStatusAgainMakesNoEngineCall) {
+  StatusTarget first = CreateSpecConfig("swarmop-service-api-1");
+  ASSERT_TRUE(reporter_.Publish(Converged(), first).ok());
+  EXPECT_EQ(Reason("swarmop-service-api-1"), "Converged");
+  EXPECT_EQ(reporter_.LabelWrites(), 1u);
+  counting_.Reset();
+  now_ += std::chrono::seconds(30);  // a resync later: the same conditions, a later clock
+  for (int pass = 0; pass < 3; ++pass) ASSERT_TRUE(reporter_.Publish(Converged(), first).ok());
+  EXPECT_EQ(counting_.Reads() + counting_.Writes(), 0u);
+  EXPECT_EQ(reporter_.LabelWrites(), 1u);
+}
+
+TEST_F(StatusReporterTest, AChangedStatusOrANewWinningConfigIsWrittenAgain) {
+  StatusTarget first = CreateSpecConfig("swarmop-service-api-1");
+  ASSERT_TRUE(reporter_.Publish(Converged(), first).ok());
+  ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), first).ok());
+  EXPECT_EQ(Reason("swarmop-service-api-1"), "ApplyFailed");
+  StatusTarget second = CreateSpecConfig("swarmop-service-api-2");  // the spec changed: a new config holds it
+  ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), second).ok());
+  EXPECT_EQ(Reason("swarmop-service-api-2"), "ApplyFailed");
+  EXPECT_EQ(reporter_.LabelWrites(), 3u);
+}
+
+TEST_F(StatusReporterTest, AForgottenKeyPublishesAfreshAndTheInMemoryStatusFollowsEveryPublish) {
+  StatusTarget first = CreateSpecConfig("swarmop-service-api-1");
+  ASSERT_TRUE(reporter_.Publish(Converged(), first).ok());
+  reporter_.Forget(kApi);
+  EXPECT_FALSE(reporter_.Get(kApi).has_value());
+  ASSERT_TRUE(reporter_.Publish(Converged(), first).ok());
+  ASSERT_TRUE(reporter_.Get(kApi).has_value());
+  EXPECT_EQ(reporter_.Get(kApi)->Headline().reason, "Converged");
+}
+
+}  // namespace
+}  // namespace swarmop::reconciler
