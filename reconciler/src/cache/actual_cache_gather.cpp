@@ -81,11 +81,13 @@ ActualState GatherFromTables(const CacheState& state, const RenderedState& desir
     const engine::Service* found = state.services.FindName(name);
     if (found != nullptr && !labels::IsOwned(found->spec.labels)) out.unowned_services.push_back(*found);
   }
-  std::vector<engine::Config> configs =
-      Sorted(state.configs, OwnedInScope(state.configs, ConfigNames(desired), scope));
-  for (engine::Config& config : configs) {
-    if (!IsSpecStoreObject(config.spec.labels)) out.configs.push_back(std::move(config));
-  }
+  // Stored specs are owned configs too, but no plan reads them: left out before anything is copied (a Site
+  // key's scope holds every one of them).
+  std::set<std::string> config_ids = OwnedInScope(state.configs, ConfigNames(desired), scope);
+  std::erase_if(config_ids, [&](const std::string& id) {
+    return IsSpecStoreObject(state.configs.by_id.at(id).value.spec.labels);
+  });
+  out.configs = Sorted(state.configs, config_ids);
   out.networks.reserve(state.networks.by_id.size());
   for (const auto& [id, entry] : state.networks.by_id) out.networks.push_back(entry.value);
   std::set<std::string> external, secrets;

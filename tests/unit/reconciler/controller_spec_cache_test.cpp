@@ -3,6 +3,7 @@
 // The loaders here number their loads (in superseded.size()) and can be held open.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -78,7 +79,15 @@ int LoadNumber(const StatusOr<std::shared_ptr<const StoreContents>>& got) {
   return got.ok() ? static_cast<int>((*got)->superseded.size()) : -1;
 }
 
-std::vector<engine::Config> Listing(int configs) { return std::vector<engine::Config>(configs); }
+// `configs` configs "c1".."cN" at `version`.
+std::vector<engine::Config> Listing(int configs, uint64_t version = 1) {
+  std::vector<engine::Config> out(configs);
+  for (int i = 0; i < configs; ++i) {
+    out[i].id = "c" + std::to_string(i + 1);
+    out[i].version = version;
+  }
+  return out;
+}
 
 class SpecCacheTest : public ::testing::Test {
  protected:
@@ -105,6 +114,28 @@ TEST_F(SpecCacheTest, ARefreshLoadsFromTheListingItIsGivenAndCallersGetThatLoad)
   clock_.Advance(1500ms);
   EXPECT_EQ(LoadNumber(cache_.Get()), 1) << "a refresh starts the time to live again";
   EXPECT_EQ(loader_.started(), 1) << "no load of its own after a refresh";
+}
+
+TEST_F(SpecCacheTest, ARefreshOfTheVeryConfigsOfTheLastKeepsTheSpecsHeld) {
+  ASSERT_TRUE(cache_.Refresh(Listing(3)).ok());
+  auto held = cache_.Get();
+  std::vector<engine::Config> reordered = Listing(3);
+  std::reverse(reordered.begin(), reordered.end());  // the engine's order is not the point
+  ASSERT_TRUE(cache_.Refresh(reordered).ok());
+  EXPECT_EQ(loader_.from_listing(), 1) << "loaded again from the same configs";
+  EXPECT_EQ(cache_.Get()->get(), held->get()) << "not the same specs object";
+}
+
+TEST_F(SpecCacheTest, ARefreshLoadsAgainWhenAConfigChangedOrCameOrWent) {
+  ASSERT_TRUE(cache_.Refresh(Listing(3)).ok());
+  ASSERT_TRUE(cache_.Refresh(Listing(3, 2)).ok());  // labels written: versions moved
+  ASSERT_TRUE(cache_.Refresh(Listing(4, 2)).ok());  // one more config
+  ASSERT_TRUE(cache_.Refresh(Listing(2, 2)).ok());  // two removed
+  EXPECT_EQ(loader_.from_listing(), 4);
+  EXPECT_EQ(LoadNumber(cache_.Get()), 4);
+  cache_.Invalidate();
+  ASSERT_TRUE(cache_.Refresh(Listing(2, 2)).ok());  // the same listing, but the cache was invalidated
+  EXPECT_EQ(loader_.from_listing(), 5);
 }
 
 TEST_F(SpecCacheTest, WhileARefreshLoadsCallersKeepTheSpecsTheyHad) {

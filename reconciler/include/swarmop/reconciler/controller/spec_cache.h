@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "swarmop/base/status.h"
@@ -30,7 +31,8 @@ class SpecCache {
   void Invalidate();
   // Loads the specs from a config listing the caller holds (a resync's) and puts them in place. The load
   // runs outside the lock: reconciles meanwhile keep getting the specs loaded before, so a resync's load
-  // never holds up an event's reconcile. On error the cache is left as it was. Without `from_listing` it is
+  // never holds up an event's reconcile. A listing of the very configs (IDs and versions) of the last
+  // Refresh keeps the specs held. On error the cache is left as it was. Without `from_listing` it is
   // Invalidate.
   Status Refresh(const std::vector<engine::Config>& configs);
 
@@ -43,6 +45,7 @@ class SpecCache {
   std::shared_ptr<const StoreContents> contents_;
   Clock::TimePoint loaded_at_{};
   uint64_t invalidations_ = 0;
+  std::string listing_digest_;  // of the listing contents_ was loaded from by Refresh ("" otherwise)
 };
 
 }  // namespace swarmop::reconciler
