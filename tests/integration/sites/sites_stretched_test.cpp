@@ -298,7 +298,7 @@ TEST_F(LeaseRace, AStaleVersionIsRejectedByTheEngine) {
   ASSERT_TRUE(manager_->UpdateConfig(config->id, config->version, spec).ok());
   spec.labels["io.swarmop.lease.holder"] = "second";
   Status stale = manager_->UpdateConfig(config->id, config->version, spec);
-  EXPECT_EQ(stale.code(), Code::kOutOfSequence) << stale.ToString();
+  EXPECT_EQ(stale.code(), Code::kAborted) << stale.ToString();
   EXPECT_EQ(Holder(), "first");
 }
 
