@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sites_fixtures.h"
+#include "stretched_sites.h"  // tests/support
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/sites/failover.h"
@@ -59,7 +60,7 @@ TEST_F(StretchedSites, EverySiteIsReadyOnAFreshBed) {
 TEST_F(StretchedSites, AllManagersInTheCloudIsALayoutThatCannotSurviveTheLossOfTheCloud) {
   auto nodes = manager_->ListNodes({});
   ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
-  auto placement = reconciler::CheckManagerPlacement(StretchedEstate(), *nodes);
+  auto placement = reconciler::CheckManagerPlacement(testsupport::ThreeStretchedSites(), *nodes);
   EXPECT_EQ(placement.managers, 1);
   EXPECT_EQ(placement.managers_by_site["cloud"], 1);
   EXPECT_FALSE(placement.survives_cloud_loss);
