@@ -25,7 +25,8 @@ bool Mentions(const ManagerPlacement& p, const std::string& text) {
 }
 
 TEST(CheckManagerPlacement, OneManagerPerSiteSurvivesTheLossOfAnySite) {
-  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud", "douala", "yaounde"}));
+  auto p =
+      CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud", "douala", "yaounde"}));
   EXPECT_EQ(p.managers, 3);
   EXPECT_EQ(p.quorum, 2);
   EXPECT_TRUE(p.survives_cloud_loss);
@@ -55,15 +56,16 @@ TEST(CheckManagerPlacement, ASingleManagerInTheCloudIsWarnedTwice) {
 }
 
 TEST(CheckManagerPlacement, TwoOfThreeManagersAtOneSiteMakeThatSiteFatal) {
-  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"douala", "douala", "yaounde"}));
+  auto p =
+      CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"douala", "douala", "yaounde"}));
   EXPECT_TRUE(p.survives_cloud_loss);
   EXPECT_EQ(p.sites_whose_loss_breaks_quorum, std::vector<std::string>{"douala"});
   EXPECT_TRUE(Mentions(p, "losing site douala (2 managers of 3) loses the Raft quorum of 2"));
 }
 
 TEST(CheckManagerPlacement, AnEvenNumberOfManagersIsWarned) {
-  auto p =
-      CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"douala", "yaounde", "cloud", "cloud"}));
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(),
+                                 Managers({"douala", "yaounde", "cloud", "cloud"}));
   EXPECT_TRUE(Mentions(p, "an even number of managers (4)"));
 }
 
