@@ -10,12 +10,10 @@ const char* CodeName(Code code) {
       return "not found";
     case Code::kConflict:
       return "conflict";
-    case Code::kOutOfSequence:
-      return "out of sequence";
+    case Code::kAborted:
+      return "aborted";
     case Code::kInvalidArgument:
       return "invalid argument";
-    case Code::kNotManager:
-      return "not a swarm manager";
     case Code::kUnavailable:
       return "unavailable";
     case Code::kTimeout:

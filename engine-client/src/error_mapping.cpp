@@ -26,10 +26,13 @@ Status StatusFromHttp(int http_status, const std::string& body, const std::strin
   std::string message = EngineMessage(body);
   if (message.empty()) message = "HTTP " + std::to_string(http_status);
   message += " (" + what + ")";
-  // Order matters: the engine reports a stale version as a 500, and a worker as a 503.
-  if (Contains(message, "update out of sequence")) return OutOfSequenceError(message);
+  // The engine's meanings onto generic codes; the message keeps its words. Order matters: the engine reports
+  // a stale version as a 500 ("update out of sequence": kAborted, re-read and retry), and a node that is no
+  // swarm manager as a 503 ("not a swarm manager" / "not part of a swarm": kFailedPrecondition, the call
+  // cannot succeed until the node's role changes; any other 503 is kUnavailable).
+  if (Contains(message, "update out of sequence")) return AbortedError(message);
   if (Contains(message, "not a swarm manager") || Contains(message, "not part of a swarm")) {
-    return NotManagerError(message);
+    return FailedPreconditionError(message);
   }
   switch (http_status) {
     case 400:

@@ -360,7 +360,7 @@ Status FakeEngine::UpdateServiceLocked(const std::string& id, uint64_t version,
   StoredService* stored = FindStoredService(id);
   if (stored == nullptr) return NotFoundError("service " + id + " not found");
   if (stored->service.version != version) {
-    return OutOfSequenceError("rpc error: code = Unknown desc = update out of sequence");
+    return AbortedError("rpc error: code = Unknown desc = update out of sequence");
   }
   if (spec.name != stored->service.spec.name) return NotSupportedError("renaming services is not supported");
   if (spec.mode.kind != stored->service.spec.mode.kind)
@@ -434,7 +434,7 @@ Status FakeEngine::UpdateNode(const std::string& id, uint64_t version, const eng
   return Faulty("update node", [&]() -> Status {
     auto it = nodes_.find(id);
     if (it == nodes_.end()) return NotFoundError("node " + id + " not found");
-    if (it->second.version != version) return OutOfSequenceError("update out of sequence");
+    if (it->second.version != version) return AbortedError("update out of sequence");
     it->second.spec = spec;
     it->second.version = NextIndex();
     Log("update node " + id);

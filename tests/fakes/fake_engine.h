@@ -1,11 +1,12 @@
 // FakeEngine: an in-memory Docker Swarm behind the engine::Engine interface, for reconciler tests.
 //
 // Keeps the semantics a reconciler can trip over: versions (an update with a stale version fails with
-// kOutOfSequence), names (create with a taken name: kConflict; rename or mode change: kNotSupported),
-// references (network targets and config/secret ID+name must exist and match; the engine stores network IDs),
-// configs immutable except labels, removing a config or network in use: kFailedPrecondition. Reads look like
-// the real engine's: UpdateConfig/RollbackConfig/RestartPolicy/EndpointSpec defaults filled in when the
-// writer left them unset, optionally images pinned with a digest, raw_spec set.
+// kAborted, "update out of sequence"), names (create with a taken name: kConflict; rename or mode change:
+// kNotSupported), references (network targets and config/secret ID+name must exist and match; the engine
+// stores network IDs), configs immutable except labels, removing a config or network in use:
+// kFailedPrecondition. Reads look like the real engine's: UpdateConfig/RollbackConfig/RestartPolicy/
+// EndpointSpec defaults filled in when the writer left them unset, optionally images pinned with a digest,
+// raw_spec set.
 // Writes are logged ("create service web") and faults can be injected per verb (CountingEngine's verbs).
 //
 // Thread-safety: every method takes one mutex; safe from several threads.

@@ -47,7 +47,7 @@ Status FakeEngine::UpdateConfig(const std::string& id, uint64_t version, const e
   return Faulty("update config", [&]() -> Status {
     engine::Config* config = FindStoredConfig(id);
     if (config == nullptr) return NotFoundError("config " + id + " not found");
-    if (config->version != version) return OutOfSequenceError("update out of sequence");
+    if (config->version != version) return AbortedError("update out of sequence");
     if (spec.name != config->spec.name) return InvalidArgumentError("only updates to Labels are allowed");
     config->spec.labels = spec.labels;
     config->version = NextIndex();
@@ -115,7 +115,7 @@ Status FakeEngine::UpdateSecret(const std::string& id, uint64_t version, const e
   return Faulty("update secret", [&]() -> Status {
     engine::Secret* secret = FindStoredSecret(id);
     if (secret == nullptr) return NotFoundError("secret " + id + " not found");
-    if (secret->version != version) return OutOfSequenceError("update out of sequence");
+    if (secret->version != version) return AbortedError("update out of sequence");
     secret->spec.labels = spec.labels;
     secret->version = NextIndex();
     Log("update secret " + spec.name);

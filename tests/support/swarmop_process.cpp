@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace swarmop::testsupport {
@@ -18,24 +20,40 @@ std::unique_ptr<SwarmopProcess> SwarmopProcess::Start(const std::string& binary,
                                                       const std::vector<std::string>& args,
                                                       const std::string& docker_host,
                                                       const std::string& log_path) {
-  auto process = std::unique_ptr<SwarmopProcess>(new SwarmopProcess());
+  // Everything the child needs is prepared before fork(): only async-signal-safe calls after it (the test
+  // may run other threads).
+  std::vector<std::string> arg_text = {binary};
+  arg_text.insert(arg_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : arg_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_text = {"DOCKER_HOST=" + docker_host, "GLOG_logtostderr=1"};
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry(*e);
+    if (entry.rfind("DOCKER_HOST=", 0) != 0 && entry.rfind("GLOG_logtostderr=", 0) != 0)
+      env_text.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& entry : env_text) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  int log = log_path.empty() ? -1 : ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
   pid_t pid = fork();
-  if (pid < 0) return nullptr;
+  if (pid < 0) {
+    if (log >= 0) close(log);
+    return nullptr;
+  }
   if (pid == 0) {
-    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (log >= 0) {
-      dup2(log, 1);
+      dup2(log, 1);  // dup2 clears close-on-exec on the copies
       dup2(log, 2);
     }
-    setenv("DOCKER_HOST", docker_host.c_str(), 1);
-    setenv("GLOG_logtostderr", "1", 1);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(binary.c_str()));
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }
+  if (log >= 0) close(log);
+  auto process = std::unique_ptr<SwarmopProcess>(new SwarmopProcess());
   process->pid_ = pid;
   return process;
 }
@@ -64,6 +82,10 @@ int SwarmopProcess::Stop(int signal) {
   if (pid_ <= 0) return exit_status_;
   kill(pid_, signal);
   return Reap(0);
+}
+
+void SwarmopProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
 }
 
 int SwarmopProcess::Wait(milliseconds limit) {

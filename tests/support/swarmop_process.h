@@ -14,16 +14,21 @@ namespace swarmop::testsupport {
 
 class SwarmopProcess {
  public:
-  // Runs `binary args...` with DOCKER_HOST=docker_host, stdout and stderr appended to `log_path`.
+  // Runs `binary args...` with the test's environment and DOCKER_HOST=docker_host, stdout and stderr
+  // appended to `log_path` (the test's own when empty); null when it cannot fork. The process dies with the
+  // thread that started it (PR_SET_PDEATHSIG): a crashed test leaves no swarmop behind.
   static std::unique_ptr<SwarmopProcess> Start(const std::string& binary,
                                                const std::vector<std::string>& args,
                                                const std::string& docker_host, const std::string& log_path);
   ~SwarmopProcess();  // SIGKILL if still running
 
-  pid_t pid() const { return pid_; }
-  bool Running();  // false once it exited (then exit_status() tells how)
-  // Sends `signal` and waits; returns the exit code, or 128 + the signal that ended it.
+  pid_t pid() const { return pid_; }  // -1 once reaped
+  bool Running();                     // false once it exited (then exit_status() tells how)
+  // Sends `signal` and waits; returns the exit code, or 128 + the signal that ended it (the earlier exit
+  // status when it was already reaped).
   int Stop(int signal);
+  // Sends `signal` without waiting (SIGSTOP, SIGCONT, ...).
+  void Signal(int signal);
   // Waits up to `limit` for it to exit on its own; -1 on timeout (it is then SIGKILLed).
   int Wait(std::chrono::milliseconds limit);
   int exit_status() const { return exit_status_; }

@@ -190,10 +190,10 @@ class Applier {
                               OperationResult& r) {
     for (int attempt = 1;; ++attempt) {
       Status status = UpdateOnce(desired, id_or_name, r);
-      bool again = status.code() == Code::kOutOfSequence || Transient(status);
+      bool again = status.code() == Code::kAborted || Transient(status);
       if (status.ok() || !again || attempt >= options_.max_attempts) return status;
       Note(r, "retried after: " + status.ToString());
-      if (status.code() != Code::kOutOfSequence) Backoff(attempt);
+      if (status.code() != Code::kAborted) Backoff(attempt);
     }
   }
 

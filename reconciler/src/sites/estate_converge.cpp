@@ -86,6 +86,30 @@ void ReportLeftAlone(const Plan& plan, const EstateOutput& output) {
   }
 }
 
+// One planned separate-swarm site: its missing references refuse the site, else its plan is applied and,
+// with options.wait, its services waited for.
+ConvergeVerdict ConvergeSite(const estate::SiteSwarm& swarm, const PlanResult& planned,
+                             const EstateOptions& options, const EstateOutput& output) {
+  if (estate::ReportMissing(FindMissingReferences(planned), output, "site " + swarm.site + ": ") > 0) {
+    Emit(output.error, "swarmop: site " + swarm.site + ": nothing changed\n");
+    return ConvergeVerdict::kFailed;
+  }
+  if (planned.plan.empty()) {
+    Emit(output.report, "  already matches the specs: nothing to change\n");
+  } else {
+    ApplyReport report = ApplyReportingEachOperation(*swarm.engine, planned.plan, output);
+    Emit(output.report,
+         "  applied: " + std::to_string(report.writes) + " write(s) to site " + swarm.site + "\n");
+    if (!report.ok()) {
+      Emit(output.error,
+           "swarmop: site " + swarm.site + ": apply failed: " + report.FirstError().message() + "\n");
+      return ConvergeVerdict::kFailed;
+    }
+  }
+  if (!options.wait) return ConvergeVerdict::kConverged;
+  return WaitForServices(*swarm.engine, planned, options, output);
+}
+
 }  // namespace
 
 StatusOr<ConvergeVerdict> ConvergeEstate(engine::Engine& engine, const crds::DesiredState& desired,
@@ -118,36 +142,12 @@ StatusOr<ConvergeVerdict> ConvergeEstate(engine::Engine& engine, const crds::Des
 ConvergeVerdict ConvergeSites(const crds::DesiredState& desired, const EstateOptions& options,
                               const EstateOutput& output) {
   ConvergeVerdict verdict = ConvergeVerdict::kConverged;
-  for (const estate::SiteSwarm& swarm : estate::ConnectSites(desired, options)) {
-    Emit(output.report, "site " + swarm.site + " (" + swarm.address + "):\n");
-    std::optional<PlanResult> planned = estate::PlanSite(swarm, desired, options, output);
-    if (!planned) {
-      verdict = ConvergeVerdict::kFailed;
-      continue;
-    }
-    if (estate::ReportMissing(FindMissingReferences(*planned), output, "site " + swarm.site + ": ") > 0) {
-      Emit(output.error, "swarmop: site " + swarm.site + ": nothing changed\n");
-      verdict = ConvergeVerdict::kFailed;
-      continue;
-    }
-    if (planned->plan.empty()) {
-      Emit(output.report, "  already matches the specs: nothing to change\n");
-    } else {
-      ApplyReport report = ApplyReportingEachOperation(*swarm.engine, planned->plan, output);
-      Emit(output.report,
-           "  applied: " + std::to_string(report.writes) + " write(s) to site " + swarm.site + "\n");
-      if (!report.ok()) {
-        Emit(output.error,
-             "swarmop: site " + swarm.site + ": apply failed: " + report.FirstError().message() + "\n");
-        verdict = ConvergeVerdict::kFailed;
-        continue;
-      }
-    }
-    if (options.wait &&
-        WaitForServices(*swarm.engine, *planned, options, output) != ConvergeVerdict::kConverged)
-      verdict = ConvergeVerdict::kFailed;
-  }
-  return verdict;
+  const int unplanned = estate::ForEachSitePlan(
+      desired, options, output, [&](const estate::SiteSwarm& swarm, const PlanResult& planned) {
+        if (ConvergeSite(swarm, planned, options, output) != ConvergeVerdict::kConverged)
+          verdict = ConvergeVerdict::kFailed;
+      });
+  return unplanned > 0 ? ConvergeVerdict::kFailed : verdict;
 }
 
 }  // namespace swarmop::reconciler

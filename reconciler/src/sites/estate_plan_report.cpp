@@ -37,20 +37,15 @@ StatusOr<bool> ReportEstatePlan(engine::Engine& engine, const crds::DesiredState
 
 SitesPlanVerdict ReportSitePlans(const crds::DesiredState& desired, const EstateOptions& options,
                                  const EstateOutput& output) {
-  SitesPlanVerdict verdict = SitesPlanVerdict::kNoChange;
-  for (const estate::SiteSwarm& swarm : estate::ConnectSites(desired, options)) {
-    Emit(output.report, "site " + swarm.site + " (" + swarm.address + "):\n");
-    std::optional<PlanResult> planned = estate::PlanSite(swarm, desired, options, output);
-    if (!planned) {
-      verdict = SitesPlanVerdict::kUnreachable;  // outranks changes: the diff is incomplete
-      continue;
-    }
-    const std::string text = PlanText(planned->plan);
+  bool changes = false;
+  auto report = [&](const estate::SiteSwarm&, const PlanResult& planned) {
+    const std::string text = PlanText(planned.plan);
     Emit(output.report, text.empty() ? "  no change\n" : text);
-    if (!planned->plan.empty() && verdict == SitesPlanVerdict::kNoChange)
-      verdict = SitesPlanVerdict::kChanges;
-  }
-  return verdict;
+    changes |= !planned.plan.empty();
+  };
+  const int unplanned = estate::ForEachSitePlan(desired, options, output, report);
+  if (unplanned > 0) return SitesPlanVerdict::kUnreachable;  // outranks changes: the diff is incomplete
+  return changes ? SitesPlanVerdict::kChanges : SitesPlanVerdict::kNoChange;
 }
 
 std::vector<SitePlanJson> SitePlansAsJson(const crds::DesiredState& desired, const EstateOptions& options,

@@ -101,7 +101,7 @@ StatusOr<bool> LeaderLease::Write(const engine::Config& config, const LeaseRecor
   Clock::TimePoint before = clock_.Now();
   Status written = engine_.UpdateConfig(config.id, config.version, spec);
   std::lock_guard<std::mutex> lock(mu_);
-  if (written.code() == Code::kOutOfSequence) {
+  if (written.code() == Code::kAborted) {
     renewed_before_.reset();  // someone else wrote first: whoever it was, it is not us
     return false;
   }
@@ -152,7 +152,7 @@ Status LeaderLease::Release() {
   spec.labels[lease_labels::kHolder] = "";
   spec.labels[lease_labels::kRenewTime] = FormatRfc3339(clock_.WallNow());
   Status written = engine_.UpdateConfig(config->id, config->version, spec);
-  if (written.code() == Code::kOutOfSequence) return Status::Ok();  // someone else moved on already
+  if (written.code() == Code::kAborted) return Status::Ok();  // someone else moved on already
   return written;
 }
 

@@ -74,6 +74,22 @@ std::optional<PlanResult> PlanSite(const SiteSwarm& swarm, const crds::DesiredSt
   return std::move(planned).value();
 }
 
+int ForEachSitePlan(const crds::DesiredState& desired, const EstateOptions& options,
+                    const EstateOutput& output,
+                    const std::function<void(const SiteSwarm&, const PlanResult&)>& then) {
+  int unplanned = 0;
+  for (const SiteSwarm& swarm : ConnectSites(desired, options)) {
+    Emit(output.report, "site " + swarm.site + " (" + swarm.address + "):\n");
+    std::optional<PlanResult> planned = PlanSite(swarm, desired, options, output);
+    if (planned) {
+      then(swarm, *planned);
+    } else {
+      ++unplanned;
+    }
+  }
+  return unplanned;
+}
+
 int ReportMissing(const std::vector<MissingReference>& missing, const EstateOutput& output,
                   const std::string& where) {
   for (const MissingReference& m : missing)

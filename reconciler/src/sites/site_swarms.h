@@ -2,6 +2,7 @@
 // reached for one command, each planned with the commands' options, and the lines they report.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,13 @@ PlanEstateOptions CommandPlanOptions(const EstateOptions& options,
 // The site's plan, its warnings reported; nullopt (reported as unreachable) when it cannot be planned.
 std::optional<PlanResult> PlanSite(const SiteSwarm& swarm, const crds::DesiredState& desired,
                                    const EstateOptions& options, const EstateOutput& output);
+
+// The per-site walk of `apply` and `diff`: for each separate-swarm Site, in declaration order, prints its
+// header ("site douala (tcp://10.0.0.2:2376):") and plans it (PlanSite), then hands each planned site to
+// `then`. Returns how many sites could not be planned (each reported as unreachable).
+int ForEachSitePlan(const crds::DesiredState& desired, const EstateOptions& options,
+                    const EstateOutput& output,
+                    const std::function<void(const SiteSwarm&, const PlanResult&)>& then);
 
 // Reports each missing reference (FindMissingReferences) as one error line prefixed by `where`; returns
 // how many.

@@ -42,7 +42,7 @@ Status SpecStore::SetStatusLabels(crds::Kind kind, const std::string& name,
     update.labels = WithStatus(config->spec.labels, status);
     if (update.labels == config->spec.labels) return Status::Ok();
     last = engine_.UpdateConfig(config->id, config->version, update);
-    if (last.code() != Code::kOutOfSequence) {
+    if (last.code() != Code::kAborted) {
       return last.ok() ? last
                        : last.WithContext("writing status of " + key + " on config " + spec->config_name);
     }
@@ -65,7 +65,7 @@ Status SpecStore::MergeOwnedLabels(const std::string& config_id,
     for (const auto& [key, value] : merge) update.labels[key] = value;
     if (update.labels == config->spec.labels) return Status::Ok();
     last = engine_.UpdateConfig(config->id, config->version, update);
-    if (last.code() != Code::kOutOfSequence)
+    if (last.code() != Code::kAborted)
       return last.ok() ? last : last.WithContext("labelling config " + config->spec.name);
   }
   return last.WithContext("labelling config " + config_id);

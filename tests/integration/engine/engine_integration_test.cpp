@@ -142,7 +142,7 @@ TEST_F(EngineIntegration, AnUpdateWithAStaleVersionIsOutOfSequence) {
   ASSERT_TRUE(engine_->UpdateService(id, service->version, service->spec).ok());
   service->spec.labels["step"] = "2";
   Status stale = engine_->UpdateService(id, service->version, service->spec);
-  EXPECT_EQ(stale.code(), Code::kOutOfSequence) << stale.ToString();
+  EXPECT_EQ(stale.code(), Code::kAborted) << stale.ToString();
 }
 
 TEST_F(EngineIntegration, AnUpdateKeepsAFieldTheModelDoesNotKnow) {

@@ -24,6 +24,7 @@
 #include "swarmop/engine/endpoint.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core/labels.h"
+#include "swarmop_process.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -190,28 +191,20 @@ class GitOps : public ::testing::Test {
     const std::string cache = (dir_ / "cache").string();
     const std::string token = (dir_ / "hook-token").string();
     const std::string url = Url();
-    swarmop_pid_ = fork();
-    ASSERT_GE(swarmop_pid_, 0);
-    if (swarmop_pid_ == 0) {
-      setenv("DOCKER_HOST", host_.c_str(), 1);
-      FILE* out = freopen(log.c_str(), "a", stdout);
-      (void)out;
-      dup2(fileno(stdout), 2);
-      execl(SWARMOP_BINARY, "swarmop", "run", "--listen", listen.c_str(), "--resync", "5s", "--git-url",
-            url.c_str(), "--git-ref", "main", "--git-path", "manifests/", "--git-interval", interval.c_str(),
-            "--git-cache-dir", cache.c_str(), "--gitlab-webhook-token-file", token.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    swarmop_ = testsupport::SwarmopProcess::Start(
+        SWARMOP_BINARY,
+        {"run", "--listen", listen, "--resync", "5s", "--git-url", url, "--git-ref", "main", "--git-path",
+         "manifests/", "--git-interval", interval, "--git-cache-dir", cache, "--gitlab-webhook-token-file",
+         token},
+        host_, log);
+    ASSERT_TRUE(swarmop_);
     ASSERT_TRUE(
         Eventually([&] { return HttpGet(http_port_, "/healthz").status == 200; }, milliseconds(15000)))
         << Log();
   }
   void StopSwarmop() {
-    if (swarmop_pid_ <= 0) return;
-    kill(swarmop_pid_, SIGTERM);
-    waitpid(swarmop_pid_, nullptr, 0);
-    swarmop_pid_ = -1;
+    if (swarmop_) swarmop_->Stop(SIGTERM);
+    swarmop_.reset();
   }
   std::string Log() { return Sh("tail -n 40 " + (dir_ / "swarmop.log").string() + " || true"); }
 
@@ -257,7 +250,8 @@ class GitOps : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   fs::path dir_;
   uint16_t git_port_ = 0, http_port_ = 0;
-  pid_t git_pid_ = -1, swarmop_pid_ = -1;
+  pid_t git_pid_ = -1;
+  std::unique_ptr<testsupport::SwarmopProcess> swarmop_;
 };
 
 TEST_F(GitOps, ANewCommitConvergesWithinOneIntervalAndRecordsItsRevision) {

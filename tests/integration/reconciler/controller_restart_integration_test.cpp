@@ -4,8 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -20,6 +18,7 @@
 #include "swarm_objects.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/core/labels.h"
+#include "swarmop_process.h"
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -79,26 +78,18 @@ class RunProcess : public ::testing::Test {
       (void)engine_->RemoveConfig(config.id);
   }
 
+  // Its output goes to the test's (empty log path).
   void StartProcess() {
     std::string listen = "127.0.0.1:" + std::to_string(testsupport::FreeLocalPort());
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      setenv("DOCKER_HOST", host_.c_str(), 1);
-      execl(SWARMOP_BINARY, "swarmop", "run", "--listen", listen.c_str(), "--resync", "2s", "--workers", "2",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    process_ = testsupport::SwarmopProcess::Start(
+        SWARMOP_BINARY, {"run", "--listen", listen, "--resync", "2s", "--workers", "2"}, host_, "");
+    ASSERT_TRUE(process_);
   }
 
-  // Returns the exit status (or 128 + signal).
+  // Returns the exit status (or 128 + signal); -1 when not running.
   int StopProcess(int signal) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (!process_ || process_->pid() <= 0) return -1;
+    return process_->Stop(signal);
   }
 
   std::vector<engine::Service> OwnedServices() {
@@ -117,7 +108,7 @@ class RunProcess : public ::testing::Test {
 
   std::string host_;
   std::unique_ptr<engine::Engine> engine_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testsupport::SwarmopProcess> process_;
 };
 
 TEST_F(RunProcess, KilledMidApplyAndRestartedItConvergesWithoutDuplicatesOrOrphansAndStopsCleanlyOnSigterm) {

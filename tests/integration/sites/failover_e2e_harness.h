@@ -4,11 +4,8 @@
 // failover_e2e_failover_test.cpp.
 #pragma once
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +13,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <functional>
@@ -37,7 +33,8 @@
 #include "swarm_objects.h"  // tests/support
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/sites/leader_lease.h"
-#include "testbed.h"  // tests/support
+#include "swarmop_process.h"  // tests/support
+#include "testbed.h"          // tests/support
 
 #ifndef SWARMOP_BINARY
 #error "SWARMOP_BINARY must name the swarmop executable"
@@ -83,7 +80,8 @@ inline const std::vector<Placed> kDeclared = {{"api-douala", "douala", 2},
                                               {"front-yaounde", "yaounde", 1}};
 
 // ------------------------------------------------------------------------------------ a swarmop process
-// `swarmop run` as a child process, its stdout and stderr (glog) in a file. Dies with the test (PDEATHSIG).
+// `swarmop run` as a child process (tests/support's SwarmopProcess), listening on a free port, its stdout and
+// stderr (glog) in a file.
 class OperatorProcess {
  public:
   OperatorProcess(std::string docker_host, std::vector<std::string> flags, std::string log_path)
@@ -94,64 +92,33 @@ class OperatorProcess {
     if (!::testing::Test::HasFailure()) std::remove(log_path_.c_str());
   }
 
-  // Everything the child needs is prepared before fork(): only async-signal-safe calls after it.
   void Start() {
     port_ = FreeLocalPort();
-    std::vector<std::string> args = {"swarmop", "run", "--listen", "127.0.0.1:" + std::to_string(port_)};
+    std::vector<std::string> args = {"run", "--listen", "127.0.0.1:" + std::to_string(port_)};
     args.insert(args.end(), flags_.begin(), flags_.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env = {"DOCKER_HOST=" + docker_host_};
-    for (char** e = environ; *e; ++e) {
-      if (std::strncmp(*e, "DOCKER_HOST=", 12) != 0) env.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (fd >= 0) {
-        dup2(fd, 1);  // dup2 clears close-on-exec on the copies
-        dup2(fd, 2);
-      }
-      execve(SWARMOP_BINARY, argv.data(), envp.data());
-      _exit(127);
-    }
-    if (fd >= 0) close(fd);
+    process_ = testsupport::SwarmopProcess::Start(SWARMOP_BINARY, args, docker_host_, log_path_);
   }
 
   // Returns the exit status (or 128 + signal); -1 when not running.
   int Stop(int signal) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (!process_ || process_->pid() <= 0) return -1;
+    return process_->Stop(signal);
   }
 
   void Signal(int signal) {
-    if (pid_ > 0) kill(pid_, signal);
+    if (process_) process_->Signal(signal);
   }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   uint16_t port() const { return port_; }
   testsupport::HttpReply Get(const std::string& path) const { return HttpGet(port_, path); }
   const std::string& log_path() const { return log_path_; }
-  std::string Log() const {
-    std::ifstream in(log_path_);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string Log() const { return testsupport::ReadFile(log_path_); }
 
  private:
   std::string docker_host_;
   std::vector<std::string> flags_;
   std::string log_path_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testsupport::SwarmopProcess> process_;
   uint16_t port_ = 0;
 };
 

@@ -4,7 +4,8 @@
 
 #include <iostream>
 
-#include "bed_env.h"  // tests/support
+#include "bed_env.h"          // tests/support
+#include "stretched_sites.h"  // tests/support
 #include "swarmop/reconciler/core/apply.h"
 #include "swarmop/reconciler/replication/plan_estate.h"
 
@@ -19,23 +20,6 @@ std::unique_ptr<engine::Engine> MustConnect(const std::string& docker_host) {
   return engine.ok() ? std::move(engine).value() : nullptr;
 }
 
-crds::Site Site(const std::string& name, const std::string& partner, crds::SiteRole role) {
-  crds::Site site;
-  site.metadata.name = name;
-  site.spec.role = role;
-  site.spec.node_selector = {{"site", name}};
-  site.spec.failover = partner;
-  return site;
-}
-
-crds::DesiredState StretchedEstate() {
-  crds::DesiredState desired;
-  desired.sites = {Site("cloud", "", crds::SiteRole::kCloud),
-                   Site("douala", "yaounde", crds::SiteRole::kEdge),
-                   Site("yaounde", "douala", crds::SiteRole::kEdge)};
-  return desired;
-}
-
 crds::Service SleepService(const std::string& name, crds::FailoverPolicy policy) {
   crds::Service service;
   service.metadata.name = name;
@@ -48,7 +32,7 @@ crds::Service SleepService(const std::string& name, crds::FailoverPolicy policy)
 }
 
 crds::DesiredState StretchedEstateWithServices() {
-  crds::DesiredState desired = StretchedEstate();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   desired.services = {SleepService("api", crds::FailoverPolicy::kTakeover),
                       SleepService("front", crds::FailoverPolicy::kStay)};
   return desired;

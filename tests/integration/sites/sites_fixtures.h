@@ -25,8 +25,6 @@ using testsupport::Seconds;
 // The engine at `docker_host` (5 s per request); null, with a test failure, when it cannot be reached.
 std::unique_ptr<engine::Engine> MustConnect(const std::string& docker_host);
 
-crds::Site Site(const std::string& name, const std::string& partner, crds::SiteRole role);
-crds::DesiredState StretchedEstate();
 crds::Service SleepService(const std::string& name, crds::FailoverPolicy policy);
 // douala/yaounde partners with a takeover Service (api) and a stay Service (front) at both.
 crds::DesiredState StretchedEstateWithServices();

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sites_fixtures.h"
+#include "stretched_sites.h"  // tests/support
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/engine/engine.h"
 #include "swarmop/reconciler/sites/failover.h"
@@ -59,7 +60,7 @@ TEST_F(StretchedSites, EverySiteIsReadyOnAFreshBed) {
 TEST_F(StretchedSites, AllManagersInTheCloudIsALayoutThatCannotSurviveTheLossOfTheCloud) {
   auto nodes = manager_->ListNodes({});
   ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
-  auto placement = reconciler::CheckManagerPlacement(StretchedEstate(), *nodes);
+  auto placement = reconciler::CheckManagerPlacement(testsupport::ThreeStretchedSites(), *nodes);
   EXPECT_EQ(placement.managers, 1);
   EXPECT_EQ(placement.managers_by_site["cloud"], 1);
   EXPECT_FALSE(placement.survives_cloud_loss);
@@ -298,7 +299,7 @@ TEST_F(LeaseRace, AStaleVersionIsRejectedByTheEngine) {
   ASSERT_TRUE(manager_->UpdateConfig(config->id, config->version, spec).ok());
   spec.labels["io.swarmop.lease.holder"] = "second";
   Status stale = manager_->UpdateConfig(config->id, config->version, spec);
-  EXPECT_EQ(stale.code(), Code::kOutOfSequence) << stale.ToString();
+  EXPECT_EQ(stale.code(), Code::kAborted) << stale.ToString();
   EXPECT_EQ(Holder(), "first");
 }
 

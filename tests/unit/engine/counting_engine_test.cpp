@@ -38,7 +38,7 @@ TEST(CountingEngine, CountsReadsAndWritesByVerb) {
 TEST(CountingEngine, ARefusedWriteIsAnAttemptButNotAWrite) {
   ::testing::NiceMock<testing::MockEngine> mock;
   EXPECT_CALL(mock, UpdateService(_, _, _))
-      .WillOnce(Return(OutOfSequenceError("rpc error: code = Unknown desc = update out of sequence")))
+      .WillOnce(Return(AbortedError("rpc error: code = Unknown desc = update out of sequence")))
       .WillOnce(Return(Status::Ok()));
   CountingEngine counting(&mock);
   ServiceSpec spec;

@@ -191,11 +191,11 @@ TEST(Requests, EngineErrorsBecomeCodes) {
   });
   auto engine = Connect(EndpointFor(server));
   ASSERT_TRUE(engine.ok());
-  EXPECT_EQ((*engine)->UpdateService("x", 3, ServiceSpec{}).code(), Code::kOutOfSequence);
+  EXPECT_EQ((*engine)->UpdateService("x", 3, ServiceSpec{}).code(), Code::kAborted);
   Status removed = (*engine)->RemoveService("x");
   EXPECT_EQ(removed.code(), Code::kNotFound);
   EXPECT_NE(removed.message().find("service x not found"), std::string::npos);
-  EXPECT_EQ((*engine)->ListNodes({}).status().code(), Code::kNotManager);
+  EXPECT_EQ((*engine)->ListNodes({}).status().code(), Code::kFailedPrecondition);
 }
 
 TEST(Requests, UpdateSendsTheVersionAndKeepsUnknownFields) {

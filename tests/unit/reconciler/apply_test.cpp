@@ -49,7 +49,7 @@ TEST(ApplyPlan, UpdateOutOfSequenceOnceIsReReadAndRetried) {
   crds::DesiredState desired = TwoSiteEstate();
   ASSERT_TRUE(Converge(fake, desired).ok());
   desired.services[1].spec.sites["douala"].replicas = 2;
-  fake.FailNext("update service", 1, OutOfSequenceError("update out of sequence"));
+  fake.FailNext("update service", 1, AbortedError("update out of sequence"));
   ApplyReport report = Converge(fake, desired);
   ASSERT_TRUE(report.ok()) << report.ToString();
   EXPECT_EQ(report.writes, 1);

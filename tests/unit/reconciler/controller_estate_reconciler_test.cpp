@@ -303,7 +303,7 @@ TEST_F(EstateReconcilerTest, A500OrATimeoutThatLandedOrAnOutOfSequenceUpdateStil
   engine::Service service = *fake.FindService("api-douala");
   service.spec.mode.replicas = 4;
   ASSERT_TRUE(fake.UpdateService(service.id, service.version, service.spec).ok());
-  fake.FailNext("update service", 1, OutOfSequenceError("update out of sequence"));
+  fake.FailNext("update service", 1, AbortedError("update out of sequence"));
   fake.FailNext("inspect service", 1, InternalError("500 Internal Server Error"));
   for (int i = 0; i < 3 && Replicas("api-douala") != 2; ++i) (void)Reconcile(kApi);
   EXPECT_EQ(Replicas("api-douala"), 2u);

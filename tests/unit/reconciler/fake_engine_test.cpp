@@ -18,7 +18,7 @@ TEST(FakeEngine, UpdateWithAStaleVersionIsOutOfSequence) {
   std::string id = fake.AddService(Spec("web"));
   auto read = *fake.InspectService(id);
   ASSERT_TRUE(fake.UpdateService(id, read.version, read.spec).ok());
-  EXPECT_EQ(fake.UpdateService(id, read.version, read.spec).code(), Code::kOutOfSequence);
+  EXPECT_EQ(fake.UpdateService(id, read.version, read.spec).code(), Code::kAborted);
 }
 
 TEST(FakeEngine, CreateWithATakenNameConflicts) {

@@ -15,7 +15,7 @@ int Replicas(const crds::DesiredState& desired, const std::string& service, cons
 }
 
 crds::DesiredState Estate() {
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   desired.services = {MakeService("api", FailoverPolicy::kTakeover, {{"douala", 2}, {"yaounde", 3}}),
                       MakeService("front", FailoverPolicy::kStay, {{"douala", 1}, {"yaounde", 1}}),
                       MakeService("kong", FailoverPolicy::kTakeover, {{"cloud", 1}})};

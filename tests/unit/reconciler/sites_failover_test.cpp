@@ -113,7 +113,7 @@ SiteHealth Health(const std::string& site, SiteHealthState state) {
 
 TEST(FailoverTracker, OnlySitesWithAPartnerFailOver) {
   FailoverTracker tracker(kTiming);
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   std::vector<SiteHealth> dark = {Health("cloud", U), Health("douala", U), Health("yaounde", R)};
   EXPECT_TRUE(tracker.Update(desired, dark, kStart).empty());
   auto events = tracker.Update(desired, dark, kStart + seconds(60));
@@ -124,7 +124,7 @@ TEST(FailoverTracker, OnlySitesWithAPartnerFailOver) {
 
 TEST(FailoverTracker, ASiteWithoutAHealthReadingIsNotJudged) {
   FailoverTracker tracker(kTiming);
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   tracker.Update(desired, {Health("douala", U)}, kStart);
   tracker.Update(desired, {}, kStart + seconds(30));
   EXPECT_EQ(tracker.Update(desired, {Health("douala", U)}, kStart + seconds(60)).size(), 1u);
@@ -132,7 +132,7 @@ TEST(FailoverTracker, ASiteWithoutAHealthReadingIsNotJudged) {
 
 TEST(FailoverTracker, ASiteRemovedFromTheSpecsEndsItsFailoverSilently) {
   FailoverTracker tracker(kTiming);
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   tracker.Update(desired, {Health("douala", U)}, kStart);
   tracker.Update(desired, {Health("douala", U)}, kStart + seconds(60));
   ASSERT_EQ(tracker.Active().size(), 1u);
@@ -143,7 +143,7 @@ TEST(FailoverTracker, ASiteRemovedFromTheSpecsEndsItsFailoverSilently) {
 
 TEST(FailoverTracker, ANewPartnerStartsAFreshMachine) {
   FailoverTracker tracker(kTiming);
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   tracker.Update(desired, {Health("douala", U)}, kStart);
   desired.sites[1].spec.failover = "cloud";
   EXPECT_TRUE(tracker.Update(desired, {Health("douala", U)}, kStart + seconds(60)).empty());

@@ -1,10 +1,12 @@
-// Small builders shared by the sites tests: nodes with labels and states, sites, services.
+// Small builders shared by the sites tests: nodes with labels and states, services; the sites come from
+// tests/support/stretched_sites.h (ThreeStretchedSites), which the integration tests share.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "stretched_sites.h"  // tests/support
 #include "swarmop/crds/model.h"
 #include "swarmop/engine/node.h"
 
@@ -22,16 +24,6 @@ inline engine::Node MakeNode(const std::string& hostname, const std::string& sit
   return node;
 }
 
-inline crds::Site MakeSite(const std::string& name, const std::string& partner = "",
-                           crds::SiteRole role = crds::SiteRole::kEdge) {
-  crds::Site site;
-  site.metadata.name = name;
-  site.spec.role = role;
-  site.spec.node_selector = {{"site", name}};
-  site.spec.failover = partner;
-  return site;
-}
-
 inline crds::Service MakeService(const std::string& name, crds::FailoverPolicy policy,
                                  const std::map<std::string, int>& replicas_by_site) {
   crds::Service service;
@@ -40,14 +32,6 @@ inline crds::Service MakeService(const std::string& name, crds::FailoverPolicy p
   service.spec.failover = policy;
   for (const auto& [site, replicas] : replicas_by_site) service.spec.sites[site].replicas = replicas;
   return service;
-}
-
-// douala <-> yaounde partners, cloud without partner.
-inline crds::DesiredState ThreeSites() {
-  crds::DesiredState desired;
-  desired.sites = {MakeSite("cloud", "", crds::SiteRole::kCloud), MakeSite("douala", "yaounde"),
-                   MakeSite("yaounde", "douala")};
-  return desired;
 }
 
 }  // namespace swarmop::reconciler::sites_test

@@ -108,7 +108,7 @@ TEST_F(LeaderLeaseTest, AnOldLeaderThatComesBackFindsItselfDeposed) {
 
 TEST_F(LeaderLeaseTest, AStaleVersionMeansSomeoneElseWon) {
   ASSERT_TRUE(Try(a_));
-  engine_.FailNext("update config", 1, OutOfSequenceError("update out of sequence"));
+  engine_.FailNext("update config", 1, AbortedError("update out of sequence"));
   clock_.Advance(seconds(2));
   EXPECT_FALSE(Try(a_));
   EXPECT_FALSE(a_.IsLeading());

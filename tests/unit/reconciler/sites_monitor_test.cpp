@@ -28,7 +28,7 @@ class NodesEngine : public testing::FakeEngine {
 class SiteMonitorTest : public ::testing::Test {
  protected:
   SiteMonitorTest() {
-    desired_ = sites_test::ThreeSites();
+    desired_ = testsupport::ThreeStretchedSites();
     engine_.nodes = {MakeNode("cloud", "cloud", "ready", "manager"), MakeNode("douala", "douala", "ready"),
                      MakeNode("yaounde", "yaounde", "ready")};
   }

@@ -25,7 +25,8 @@ bool Mentions(const ManagerPlacement& p, const std::string& text) {
 }
 
 TEST(CheckManagerPlacement, OneManagerPerSiteSurvivesTheLossOfAnySite) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"cloud", "douala", "yaounde"}));
+  auto p =
+      CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud", "douala", "yaounde"}));
   EXPECT_EQ(p.managers, 3);
   EXPECT_EQ(p.quorum, 2);
   EXPECT_TRUE(p.survives_cloud_loss);
@@ -34,7 +35,7 @@ TEST(CheckManagerPlacement, OneManagerPerSiteSurvivesTheLossOfAnySite) {
 }
 
 TEST(CheckManagerPlacement, FiveManagersTwoTwoOneSurviveTheLossOfAnySite) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(),
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(),
                                  Managers({"douala", "douala", "yaounde", "yaounde", "cloud"}));
   EXPECT_EQ(p.quorum, 3);
   EXPECT_TRUE(p.sites_whose_loss_breaks_quorum.empty());
@@ -42,51 +43,53 @@ TEST(CheckManagerPlacement, FiveManagersTwoTwoOneSurviveTheLossOfAnySite) {
 }
 
 TEST(CheckManagerPlacement, AllManagersInTheCloudCannotSurviveTheLossOfTheCloud) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"cloud", "cloud", "cloud"}));
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud", "cloud", "cloud"}));
   EXPECT_FALSE(p.survives_cloud_loss);
   EXPECT_EQ(p.sites_whose_loss_breaks_quorum, std::vector<std::string>{"cloud"});
   EXPECT_TRUE(Mentions(p, "cannot survive the loss of the cloud"));
 }
 
 TEST(CheckManagerPlacement, ASingleManagerInTheCloudIsWarnedTwice) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"cloud"}));
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud"}));
   EXPECT_FALSE(p.survives_cloud_loss);
   EXPECT_TRUE(Mentions(p, "a single manager"));
 }
 
 TEST(CheckManagerPlacement, TwoOfThreeManagersAtOneSiteMakeThatSiteFatal) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"douala", "douala", "yaounde"}));
+  auto p =
+      CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"douala", "douala", "yaounde"}));
   EXPECT_TRUE(p.survives_cloud_loss);
   EXPECT_EQ(p.sites_whose_loss_breaks_quorum, std::vector<std::string>{"douala"});
   EXPECT_TRUE(Mentions(p, "losing site douala (2 managers of 3) loses the Raft quorum of 2"));
 }
 
 TEST(CheckManagerPlacement, AnEvenNumberOfManagersIsWarned) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"douala", "yaounde", "cloud", "cloud"}));
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(),
+                                 Managers({"douala", "yaounde", "cloud", "cloud"}));
   EXPECT_TRUE(Mentions(p, "an even number of managers (4)"));
 }
 
 TEST(CheckManagerPlacement, WorkersDoNotCount) {
   auto nodes = Managers({"cloud", "douala", "yaounde"});
   nodes.push_back(MakeNode("w1", "douala", "ready", "worker"));
-  EXPECT_EQ(CheckManagerPlacement(sites_test::ThreeSites(), nodes).managers, 3);
+  EXPECT_EQ(CheckManagerPlacement(testsupport::ThreeStretchedSites(), nodes).managers, 3);
 }
 
 TEST(CheckManagerPlacement, AManagerOfNoSiteIsWarned) {
-  auto p = CheckManagerPlacement(sites_test::ThreeSites(), Managers({"cloud", "douala", "lab"}));
+  auto p = CheckManagerPlacement(testsupport::ThreeStretchedSites(), Managers({"cloud", "douala", "lab"}));
   EXPECT_EQ(p.managers_outside_sites, 1);
   EXPECT_TRUE(Mentions(p, "1 manager belongs to no site"));
 }
 
 TEST(CheckManagerPlacement, ASitesExpectedManagerCountIsChecked) {
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   desired.sites[1].spec.managers = 2;
   auto p = CheckManagerPlacement(desired, Managers({"cloud", "douala", "yaounde"}));
   EXPECT_TRUE(Mentions(p, "site douala expects 2 managers but has 1"));
 }
 
 TEST(CheckManagerPlacement, SeparateSwarmSitesAreNotCounted) {
-  crds::DesiredState desired = sites_test::ThreeSites();
+  crds::DesiredState desired = testsupport::ThreeStretchedSites();
   desired.sites[0].spec.node_selector.clear();
   desired.sites[0].spec.engine = crds::EngineEndpoint{"tcp://10.0.0.1:2376", std::nullopt};
   auto p = CheckManagerPlacement(desired, Managers({"douala", "yaounde", "yaounde"}));

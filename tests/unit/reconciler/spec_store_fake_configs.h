@@ -75,9 +75,9 @@ class FakeConfigs : public ::testing::NiceMock<engine::testing::MockEngine> {
     if (out_of_sequence_ > 0) {
       --out_of_sequence_;
       config->version = ++index_;  // the other writer's update
-      return OutOfSequenceError("update out of sequence");
+      return AbortedError("update out of sequence");
     }
-    if (version != config->version) return OutOfSequenceError("update out of sequence");
+    if (version != config->version) return AbortedError("update out of sequence");
     writes.push_back("update " + config->spec.name);
     config->spec.labels = spec.labels;
     config->version = ++index_;

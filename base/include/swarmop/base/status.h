@@ -14,14 +14,16 @@ enum class Code {
   kOk,
   kNotFound,            // the object does not exist (HTTP 404)
   kConflict,            // name clash and the like (HTTP 409)
-  kOutOfSequence,       // "update out of sequence": stale version, re-read and retry
+  kAborted,             // a concurrent change came first (e.g. a stale version): re-read and retry
   kInvalidArgument,     // bad request or bad input (HTTP 400, validation errors)
-  kNotManager,          // 503: node is not a swarm manager / not part of a swarm
   kUnavailable,         // cannot connect to the engine
   kTimeout,             // connect or request deadline exceeded
   kNotSupported,        // 501 and friends: the engine refuses the operation
-  kFailedPrecondition,  // e.g. object in use
+  kFailedPrecondition,  // the system is not in the state the operation needs (object in use, wrong role)
   kInternal,            // anything else
+  // Transitional: the former name of kAborted, until reconciler/src/controller/status_reporter.cpp (being
+  // changed on another branch) says kAborted. New code uses kAborted.
+  kOutOfSequence = kAborted,
 };
 
 const char* CodeName(Code code);
@@ -49,9 +51,10 @@ class [[nodiscard]] Status {
 
 inline Status NotFoundError(std::string m) { return {Code::kNotFound, std::move(m)}; }
 inline Status ConflictError(std::string m) { return {Code::kConflict, std::move(m)}; }
-inline Status OutOfSequenceError(std::string m) { return {Code::kOutOfSequence, std::move(m)}; }
+inline Status AbortedError(std::string m) { return {Code::kAborted, std::move(m)}; }
+// Transitional, as kOutOfSequence above.
+inline Status OutOfSequenceError(std::string m) { return AbortedError(std::move(m)); }
 inline Status InvalidArgumentError(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
-inline Status NotManagerError(std::string m) { return {Code::kNotManager, std::move(m)}; }
 inline Status UnavailableError(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 inline Status TimeoutError(std::string m) { return {Code::kTimeout, std::move(m)}; }
 inline Status NotSupportedError(std::string m) { return {Code::kNotSupported, std::move(m)}; }

@@ -2,9 +2,10 @@
 //
 // Connect() returns the real implementation (HTTP over a unix socket, tcp or tcp+TLS); tests use
 // swarmop/engine/testing/mock_engine.h or their own fakes; CountingEngine decorates any Engine.
-// Errors are values: 404 kNotFound, 409 kConflict, "update out of sequence" kOutOfSequence, 400
-// kInvalidArgument ("in use" kFailedPrecondition), 503 on a worker kNotManager, 501 kNotSupported,
-// no connection kUnavailable, deadline kTimeout. Messages carry the engine's own words.
+// Errors are values, the engine's meanings mapped onto base's generic codes: 404 kNotFound, 409 kConflict,
+// "update out of sequence" (a stale version) kAborted, 400 kInvalidArgument ("in use" kFailedPrecondition),
+// 503 "not a swarm manager" (a worker, or no swarm) kFailedPrecondition, 501 kNotSupported, no connection
+// kUnavailable, deadline kTimeout. Messages carry the engine's own words ("update out of sequence", ...).
 //
 // Thread-safety: implementations are safe to call from several threads at once.
 #pragma once
@@ -43,8 +44,8 @@ class Engine {
   virtual StatusOr<std::vector<Service>> ListServices(const ListFilter& filter) = 0;
   virtual StatusOr<Service> InspectService(const std::string& id_or_name) = 0;
   virtual StatusOr<std::string> CreateService(const ServiceSpec& spec) = 0;  // returns the new ID
-  // `version` is Service::version as read; a stale one yields kOutOfSequence (re-read and retry). The typed
-  // fields of `spec` are merged over spec.raw_spec so unknown fields survive.
+  // `version` is Service::version as read; a stale one yields kAborted ("update out of sequence": re-read and
+  // retry). The typed fields of `spec` are merged over spec.raw_spec so unknown fields survive.
   virtual Status UpdateService(const std::string& id, uint64_t version, const ServiceSpec& spec) = 0;
   virtual Status RemoveService(const std::string& id_or_name) = 0;
 

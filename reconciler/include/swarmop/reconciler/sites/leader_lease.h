@@ -1,7 +1,7 @@
 // LeaderLease: who among several `swarmop run` replicas (one per manager) may reconcile. The lease is a
 // Swarm config (kLeaseConfigName) whose labels say who holds it, when it was last renewed and for how long
 // it holds. Labels-only config updates are allowed and versioned, so every write carries the version just
-// read: the engine rejects a stale one ("update out of sequence", kOutOfSequence) and exactly one of two
+// read: the engine rejects a stale one ("update out of sequence", kAborted) and exactly one of two
 // racing replicas wins.
 //
 // Expiry never compares clocks of different machines: a replica notes, on its own steady clock, when it
