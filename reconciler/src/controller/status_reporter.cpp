@@ -26,7 +26,7 @@ bool SameConditions(const SpecStatus& a, const SpecStatus& b) {
 Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarget>& target) {
   Request key = status.key;
   std::map<std::string, std::string> wanted;
-  bool already_written = false;
+  bool labels_current = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto previous = statuses_.find(key);
@@ -42,15 +42,17 @@ Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarg
     current_on_.erase(key);
     wanted = ToStatusLabels(status);
     statuses_[key] = std::move(status);
+    // Our own last write on this config is newer than the labels the caller read (the specs are loaded
+    // once per resync): once we wrote there, that decides. Judged by the read labels instead, a status
+    // that went A -> B -> A inside one load would leave B on the config.
     if (target) {
       auto written = written_.find(target->config_id);
-      already_written = written != written_.end() && !StatusLabelsDiffer(written->second, wanted);
+      labels_current = written != written_.end() ? !StatusLabelsDiffer(written->second, wanted)
+                                                 : !StatusLabelsDiffer(target->current_labels, wanted);
     }
   }
-  // The cached labels may predate our own last write (the spec cache lives a couple of seconds): what we
-  // wrote to this very config counts as current too.
   if (!target) return Status::Ok();
-  if (!already_written && StatusLabelsDiffer(target->current_labels, wanted)) {
+  if (!labels_current) {
     SWARMOP_RETURN_IF_ERROR(WriteLabels(key, *target, wanted));
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -91,9 +93,9 @@ Status StatusReporter::WriteOnConfig(const StatusTarget& target,
     for (const auto& [k, v] : wanted) update.labels[k] = v;
     if (update.labels == config->spec.labels) return Status::Ok();
     Status st = engine_.UpdateConfig(config->id, config->version, update);
-    if (st.code() != Code::kOutOfSequence) return st;
+    if (st.code() != Code::kAborted) return st;
   }
-  return OutOfSequenceError("config " + target.config_name + " kept changing");
+  return AbortedError("config " + target.config_name + " kept changing");
 }
 
 void StatusReporter::Forget(const Request& key) {

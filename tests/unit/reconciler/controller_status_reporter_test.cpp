@@ -31,6 +31,12 @@ class StatusReporterTest : public ::testing::Test {
     }
     return "no config";
   }
+  std::map<std::string, std::string> Labels(const std::string& config_name) {
+    for (const engine::Config& c : *fake_.ListConfigs({})) {
+      if (c.spec.name == config_name) return c.spec.labels;
+    }
+    return {};
+  }
   SpecStatus Converged() { return ConvergedStatus(kApi, "hash-1", "1 service(s) match the spec", now_); }
 
   swarmop::testing::FakeEngine fake_;
@@ -61,6 +67,19 @@ TEST_F(StatusReporterTest, AChangedStatusOrANewWinningConfigIsWrittenAgain) {
   StatusTarget second = CreateSpecConfig("swarmop-service-api-2");  // the spec changed: a new config holds it
   ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), second).ok());
   EXPECT_EQ(Reason("swarmop-service-api-2"), "ApplyFailed");
+  EXPECT_EQ(reporter_.LabelWrites(), 3u);
+}
+
+// The caller's labels come from a load of the specs that may predate our own writes since: a status that
+// goes Converged -> Degraded -> Converged inside one load must not leave Degraded on the config.
+TEST_F(StatusReporterTest, AStatusThatComesBackWithinOneLoadIsWrittenBackDespiteStaleReadLabels) {
+  StatusTarget target = CreateSpecConfig("swarmop-service-api-1");
+  ASSERT_TRUE(reporter_.Publish(Converged(), target).ok());
+  target.current_labels = Labels("swarmop-service-api-1");  // the load that follows: Converged
+  ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), target).ok());
+  ASSERT_EQ(Reason("swarmop-service-api-1"), "ApplyFailed");
+  ASSERT_TRUE(reporter_.Publish(Converged(), target).ok());  // same load: it still reads Converged
+  EXPECT_EQ(Reason("swarmop-service-api-1"), "Converged");
   EXPECT_EQ(reporter_.LabelWrites(), 3u);
 }
 

@@ -12,18 +12,15 @@ namespace swarmop {
 
 enum class Code {
   kOk,
-  kNotFound,            // the object does not exist (HTTP 404)
-  kConflict,            // name clash and the like (HTTP 409)
+  kNotFound,            // the object does not exist
+  kConflict,            // the object exists already, or clashes with one that does
   kAborted,             // a concurrent change came first (e.g. a stale version): re-read and retry
-  kInvalidArgument,     // bad request or bad input (HTTP 400, validation errors)
-  kUnavailable,         // cannot connect to the engine
-  kTimeout,             // connect or request deadline exceeded
-  kNotSupported,        // 501 and friends: the engine refuses the operation
+  kInvalidArgument,     // bad input: a malformed request, a spec that fails validation
+  kUnavailable,         // the peer cannot be reached
+  kTimeout,             // a connect or request deadline passed
+  kNotSupported,        // the peer does not implement the operation
   kFailedPrecondition,  // the system is not in the state the operation needs (object in use, wrong role)
   kInternal,            // anything else
-  // Transitional: the former name of kAborted, until reconciler/src/controller/status_reporter.cpp (being
-  // changed on another branch) says kAborted. New code uses kAborted.
-  kOutOfSequence = kAborted,
 };
 
 const char* CodeName(Code code);
@@ -52,8 +49,6 @@ class [[nodiscard]] Status {
 inline Status NotFoundError(std::string m) { return {Code::kNotFound, std::move(m)}; }
 inline Status ConflictError(std::string m) { return {Code::kConflict, std::move(m)}; }
 inline Status AbortedError(std::string m) { return {Code::kAborted, std::move(m)}; }
-// Transitional, as kOutOfSequence above.
-inline Status OutOfSequenceError(std::string m) { return AbortedError(std::move(m)); }
 inline Status InvalidArgumentError(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
 inline Status UnavailableError(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 inline Status TimeoutError(std::string m) { return {Code::kTimeout, std::move(m)}; }
