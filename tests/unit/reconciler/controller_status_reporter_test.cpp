@@ -32,7 +32,8 @@ class StatusReporterTest : public ::testing::Test {
     return "no config";
   }
   std::map<std::string, std::string> Labels(const std::string& config_name) {
-    for (const engine::Config& c : *fake_.ListConfigs({})) {
+    auto configs = fake_.ListConfigs({});  // held: a range-for over *ListConfigs() would dangle
+    for (const engine::Config& c : *configs) {
       if (c.spec.name == config_name) return c.spec.labels;
     }
     return {};
@@ -76,6 +77,7 @@ TEST_F(StatusReporterTest, AStatusThatComesBackWithinOneLoadIsWrittenBackDespite
   StatusTarget target = CreateSpecConfig("swarmop-service-api-1");
   ASSERT_TRUE(reporter_.Publish(Converged(), target).ok());
   target.current_labels = Labels("swarmop-service-api-1");  // the load that follows: Converged
+  ASSERT_EQ(target.current_labels.at(status_labels::kReason), "Converged");
   ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), target).ok());
   ASSERT_EQ(Reason("swarmop-service-api-1"), "ApplyFailed");
   ASSERT_TRUE(reporter_.Publish(Converged(), target).ok());  // same load: it still reads Converged
