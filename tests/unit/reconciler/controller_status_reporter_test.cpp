@@ -2,6 +2,9 @@
 // publishing the same status again costs no engine call; a new winning config gets the labels anew.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "fake_engine.h"
 #include "swarmop/engine/counting_engine.h"
 #include "swarmop/reconciler/controller/status_reporter.h"
@@ -22,21 +25,19 @@ class StatusReporterTest : public ::testing::Test {
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return StatusTarget{id.ok() ? *id : "", name, {}, true};
   }
-  std::string Reason(const std::string& config_name) {
-    auto configs = fake_.ListConfigs({});
-    for (const engine::Config& c : *configs) {
-      if (c.spec.name != config_name) continue;
-      auto it = c.spec.labels.find(status_labels::kReason);
-      return it == c.spec.labels.end() ? "" : it->second;
-    }
-    return "no config";
-  }
-  std::map<std::string, std::string> Labels(const std::string& config_name) {
+  // The labels of the config named `config_name` as the engine holds them; nullopt if there is none.
+  std::optional<std::map<std::string, std::string>> Labels(const std::string& config_name) {
     auto configs = fake_.ListConfigs({});  // held: a range-for over *ListConfigs() would dangle
     for (const engine::Config& c : *configs) {
       if (c.spec.name == config_name) return c.spec.labels;
     }
-    return {};
+    return std::nullopt;
+  }
+  std::string Reason(const std::string& config_name) {
+    auto labels = Labels(config_name);
+    if (!labels) return "no config";
+    auto it = labels->find(status_labels::kReason);
+    return it == labels->end() ? "" : it->second;
   }
   SpecStatus Converged() { return ConvergedStatus(kApi, "hash-1", "1 service(s) match the spec", now_); }
 
@@ -76,7 +77,9 @@ TEST_F(StatusReporterTest, AChangedStatusOrANewWinningConfigIsWrittenAgain) {
 TEST_F(StatusReporterTest, AStatusThatComesBackWithinOneLoadIsWrittenBackDespiteStaleReadLabels) {
   StatusTarget target = CreateSpecConfig("swarmop-service-api-1");
   ASSERT_TRUE(reporter_.Publish(Converged(), target).ok());
-  target.current_labels = Labels("swarmop-service-api-1");  // the load that follows: Converged
+  auto loaded = Labels("swarmop-service-api-1");  // the load that follows: Converged
+  ASSERT_TRUE(loaded.has_value());
+  target.current_labels = *loaded;
   ASSERT_EQ(target.current_labels.at(status_labels::kReason), "Converged");
   ASSERT_TRUE(reporter_.Publish(DegradedStatus(kApi, "hash-1", "ApplyFailed", "no", now_), target).ok());
   ASSERT_EQ(Reason("swarmop-service-api-1"), "ApplyFailed");
