@@ -161,6 +161,11 @@ Status ActualCache::RefreshStatus(engine::Engine& engine, const std::vector<std:
   return Status::Ok();
 }
 
+uint64_t ActualCache::Generation() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->Changes();
+}
+
 std::set<Request> ActualCache::Owners() const {
   std::lock_guard<std::mutex> lock(state_->mu);
   std::set<Request> out;

@@ -30,26 +30,46 @@ inline uint64_t VersionOf(const engine::Secret& s) { return s.version; }
 inline uint64_t VersionOf(const engine::Network&) { return 0; }
 
 // An inspect carries no task counts: keep the listed ones while the service's version is unchanged.
-inline void KeepStatus(const engine::Service& old, engine::Service& fresh) {
-  if (!fresh.service_status && old.version == fresh.version) fresh.service_status = old.service_status;
+// Answers whether `fresh` took counts it lacked.
+inline bool KeepStatus(const engine::Service& old, engine::Service& fresh) {
+  if (fresh.service_status || old.version != fresh.version || !old.service_status) return false;
+  fresh.service_status = old.service_status;
+  return true;
 }
 template <typename T>
-void KeepStatus(const T&, T&) {}
+bool KeepStatus(const T&, T&) {
+  return false;
+}
+
+inline bool SameCounts(const std::optional<engine::ServiceStatus>& a,
+                       const std::optional<engine::ServiceStatus>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return a->running_tasks == b->running_tasks && a->desired_tasks == b->desired_tasks &&
+         a->completed_tasks == b->completed_tasks;
+}
+
+// Whether `fresh` (a read of the object `held` is) tells a plan anything `held` does not: another version,
+// or for a service other task counts.
+inline bool Differs(const engine::Service& held, const engine::Service& fresh) {
+  return held.version != fresh.version || !SameCounts(held.service_status, fresh.service_status);
+}
+template <typename T>
+bool Differs(const T& held, const T& fresh) {
+  return VersionOf(held) != VersionOf(fresh);
+}
 
 // A listing's entry for an object the table holds at the same version: only a service's task counts (the
 // list computes them; they are not part of the version) can differ. Those are taken; the rest of the entry
-// is left as it is, so a steady resync rebuilds nothing.
-inline void TakeListedStatus(engine::Service& held, engine::Service& listed) {
-  if (!listed.service_status) return;
-  const engine::ServiceStatus& now = *listed.service_status;
-  if (held.service_status && held.service_status->running_tasks == now.running_tasks &&
-      held.service_status->desired_tasks == now.desired_tasks &&
-      held.service_status->completed_tasks == now.completed_tasks)
-    return;
-  held.service_status = now;
+// is left as it is, so a steady resync rebuilds nothing. Answers whether the counts changed.
+inline bool TakeListedStatus(engine::Service& held, engine::Service& listed) {
+  if (!listed.service_status || SameCounts(held.service_status, listed.service_status)) return false;
+  held.service_status = *listed.service_status;
+  return true;
 }
 template <typename T>
-void TakeListedStatus(T&, T&) {}
+bool TakeListedStatus(T&, T&) {
+  return false;
+}
 
 inline bool IsSpecStoreObject(const engine::Labels& object_labels) {
   auto it = object_labels.find(labels::kRole);
@@ -87,6 +107,10 @@ struct Table {
   std::map<std::string, std::string> id_by_name;
   std::map<Request, std::set<std::string>> by_owner;  // owned objects' IDs per owner
   std::map<std::string, uint64_t> forgotten;          // ID -> when, since the last Replace
+  // Counts every change a plan could read (an object added, removed, at another version, other task
+  // counts); stored specs' configs are left out: their labels change with every status write, and the spec
+  // cache, not a plan, reads them. Equal counts: every plan from the table would read the same.
+  uint64_t changes = 0;
 
   const T* FindName(const std::string& name) const {
     auto id = id_by_name.find(name);
@@ -113,11 +137,17 @@ struct Table {
   void Put(T value, uint64_t seq) {
     Slim(value);
     auto it = by_id.find(value.id);
+    bool changed = true;
     if (it != by_id.end()) {
       if (VersionOf(it->second.value) > VersionOf(value)) return;
       KeepStatus(it->second.value, value);
+      changed = Differs(it->second.value, value) &&
+                !(IsSpecStoreObject(LabelsOf(value)) && IsSpecStoreObject(LabelsOf(it->second.value)));
       Unindex(it->first, it->second.value);
+    } else {
+      changed = !IsSpecStoreObject(LabelsOf(value));
     }
+    if (changed) ++changes;
     // Names are unique in a swarm: an object of the same name under another ID is gone (a replace).
     auto same_name = id_by_name.find(NameOf(value));
     if (same_name != id_by_name.end() && same_name->second != value.id) Erase(same_name->second, seq);
@@ -131,6 +161,7 @@ struct Table {
     forgotten[id] = seq;
     auto it = by_id.find(id);
     if (it == by_id.end()) return;
+    if (!IsSpecStoreObject(LabelsOf(it->second.value))) ++changes;
     Unindex(id, it->second.value);
     by_id.erase(it);
   }
@@ -152,9 +183,9 @@ struct Table {
         // Held at this version (or newer, learned while the listing ran): keep the entry. Task counts read
         // after the listing started (RefreshStatus) are newer than the listing's.
         if (it->second.seq > start) {
-          KeepStatus(value, it->second.value);
+          if (KeepStatus(value, it->second.value)) ++changes;
         } else if (VersionOf(it->second.value) == VersionOf(value)) {
-          TakeListedStatus(it->second.value, value);
+          if (TakeListedStatus(it->second.value, value)) ++changes;
         }
         it->second.listed = seq;
         continue;
@@ -205,6 +236,8 @@ struct CacheState {
   Table<engine::Config> configs;
   Table<engine::Network> networks;
   Table<engine::Secret> secrets;
+
+  uint64_t Changes() const { return services.changes + configs.changes + networks.changes + secrets.changes; }
 };
 
 ActualState GatherFromTables(const CacheState& state, const RenderedState& desired, const GatherScope& scope);

@@ -119,7 +119,8 @@ void Controller::ProcessOne(const Request& key) {
   queue_.Forget(key);
   bool requeue = result->requeue_after > std::chrono::milliseconds::zero();
   if (requeue) queue_.AddAfter(key, result->requeue_after);
-  if (metrics_) metrics_->ObserveReconcile(requeue ? "requeue" : "success", seconds);
+  if (metrics_)
+    metrics_->ObserveReconcile(requeue ? "requeue" : result->steady ? "steady" : "success", seconds);
   OnReconciled(key, true);
 }
 

@@ -154,6 +154,7 @@ std::set<Request> ChangedSpecs(const StoreContents& before, const StoreContents&
 }  // namespace
 
 struct EstateReconciler::Prepared {
+  uint64_t number = 0;  // another load or failover set: another number
   std::shared_ptr<const StoreContents> contents;
   std::string adjust_key;
   SpecProblems problems;
@@ -173,6 +174,7 @@ struct EstateReconciler::KeyContext {
   const SpecProblems& problems;
   const StoredSpec* stored = nullptr;                 // null: no valid spec (deleted, or invalid)
   std::shared_ptr<const crds::DesiredState> desired;  // what is rendered
+  std::optional<SteadyMark> steady;                   // set: what the plan is made from, read before it
 
   std::string Hash() const { return stored ? stored->spec_hash : ""; }
   std::optional<StatusTarget> Target() const {
@@ -205,6 +207,7 @@ std::shared_ptr<const EstateReconciler::Prepared> EstateReconciler::Prepare(
   std::lock_guard<std::mutex> lock(prepared_mu_);
   if (prepared_ && prepared_->contents == contents && prepared_->adjust_key == adjust_key) return prepared_;
   auto prepared = std::make_shared<Prepared>();
+  prepared->number = ++prepared_count_;
   prepared->contents = std::move(contents);
   prepared->adjust_key = adjust_key;
   prepared->problems = FindSpecProblems(*prepared->contents);
@@ -251,10 +254,16 @@ StatusOr<Result> EstateReconciler::ReconcileKey(const Request& request) {
                      prepared->contents.get(),
                      prepared->problems,
                      stored == prepared->stored.end() ? nullptr : stored->second,
-                     prepared->desired};
+                     prepared->desired,
+                     std::nullopt};
   if (!context.desired) context.desired = Renderable(prepared->contents, context.problems);
   if (auto invalid = context.problems.invalid.find(request); invalid != context.problems.invalid.end()) {
     return ReportInvalid(context, invalid->second);
+  }
+  context.steady = MarkFor(context);
+  if (StillSteady(request, context.steady)) {
+    VLOG(2) << request.ToString() << ": steady, nothing it was planned from has changed";
+    return Result{.steady = true};
   }
 
   PlanEstateOptions plan_options;
@@ -368,7 +377,37 @@ StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const
   SWARMOP_RETURN_IF_ERROR(Publish(
       context, ConvergedStatus(context.key, context.Hash(),
                                std::to_string(services) + " service(s) match the spec", clock_.WallNow())));
+  if (context.steady) {
+    std::lock_guard<std::mutex> lock(steady_mu_);
+    steady_[context.key] = *context.steady;
+  }
   return Result{};
+}
+
+// Service keys of the local swarm's reconciler with a cache, whose specs are rendered from a shared
+// Prepared: the only keys whose plan reads nothing but the load, the cache and the site outcomes (a Site's
+// status reads the site monitor, a Replication's render reads MongoDB).
+std::optional<EstateReconciler::SteadyMark> EstateReconciler::MarkFor(const KeyContext& context) const {
+  if (!options_.cache || options_.target_site || context.key.kind != "Service" || !context.stored ||
+      context.desired != context.prepared->desired)
+    return std::nullopt;
+  SteadyMark mark;
+  mark.prepared = context.prepared->number;
+  mark.cache = options_.cache->Generation();
+  mark.sites = options_.site_outcomes ? options_.site_outcomes->Generation() : 0;
+  if (options_.failover_of) mark.failover = options_.failover_of(context.key);
+  return mark;
+}
+
+// Whether the key was Converged when last planned from `mark`; otherwise it is planned now, and counts as
+// steady again only once found Converged. A key that cannot be marked (nullopt) is forgotten.
+bool EstateReconciler::StillSteady(const Request& key, const std::optional<SteadyMark>& mark) {
+  std::lock_guard<std::mutex> lock(steady_mu_);
+  auto it = steady_.find(key);
+  if (it == steady_.end()) return false;
+  if (mark && it->second == *mark) return true;
+  steady_.erase(it);
+  return false;
 }
 
 StatusOr<Result> EstateReconciler::ApplyForKey(const KeyContext& context, const Plan& plan,

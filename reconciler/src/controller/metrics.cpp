@@ -18,7 +18,9 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Counter>& reconciles =
       prometheus::BuildCounter()
           .Name("swarmop_reconcile_total")
-          .Help("Reconciles by result (success, error, requeue).")
+          .Help(
+              "Reconciles by result (success; steady: nothing changed since the key converged, nothing "
+              "planned; error; requeue).")
           .Register(registry);
   prometheus::Family<prometheus::Histogram>& durations = prometheus::BuildHistogram()
                                                              .Name("swarmop_reconcile_duration_seconds")

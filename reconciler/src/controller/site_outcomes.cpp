@@ -4,7 +4,15 @@ namespace swarmop::reconciler {
 
 void SiteOutcomes::Record(const std::string& site, const Request& key, std::string outcome) {
   std::lock_guard<std::mutex> lock(mu_);
-  outcomes_[{site, key}] = std::move(outcome);
+  auto [it, added] = outcomes_.try_emplace({site, key}, outcome);
+  if (!added && it->second == outcome) return;
+  it->second = std::move(outcome);
+  ++changes_;
+}
+
+uint64_t SiteOutcomes::Generation() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return changes_;
 }
 
 std::string SiteOutcomes::PendingAt(const Request& key, const std::vector<std::string>& sites) const {

@@ -240,5 +240,69 @@ TEST_F(ActualCacheTest, ASpecRemovedPrunesItsServicesFromTheCacheToo) {
   EXPECT_EQ(CachedReplicas("web-douala"), std::nullopt);
 }
 
+// The cache's generation moves with what a plan could read, and only with that.
+TEST_F(ActualCacheTest, TheGenerationMovesWithWhatAPlanReadsNotWithStatusLabelsOrTheSameListing) {
+  ASSERT_TRUE(Fill().ok());
+  uint64_t before = cache.Generation();
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(cache.Generation(), before) << "a listing of the very same objects";
+  ASSERT_TRUE(
+      store.SetStatusLabels(crds::Kind::kService, "api", {{"io.swarmop.status.ready", "False"}}).ok());
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_EQ(cache.Generation(), before) << "a status write on a stored spec is the spec cache's business";
+  Scale("api-douala", 3);
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_GT(cache.Generation(), before);
+  before = cache.Generation();
+  fake.SetConverged(false);  // the tasks stop; no service changes version
+  ASSERT_TRUE(Fill().ok());
+  EXPECT_GT(cache.Generation(), before) << "task counts are read by a plan too";
+}
+
+// Watch mode's resync of thousands of Services: a key found Converged answers without planning until
+// something it was planned from changes; then it is planned (and converged) again.
+TEST_F(ActualCacheTest, ASteadyServiceKeyAnswersWithoutPlanningUntilTheCacheChanges) {
+  ASSERT_TRUE(Fill().ok());  // a resync's listing, nothing changed
+  auto steady = reconciler.Reconcile(kApi);
+  ASSERT_TRUE(steady.ok());
+  EXPECT_TRUE(steady->steady);
+  EXPECT_TRUE(reconciler.Reconcile(kWeb)->steady);
+
+  Scale("api-douala", 5);  // no event: the next resync's listing shows it
+  ASSERT_TRUE(Fill().ok());
+  auto reverted = reconciler.Reconcile(kApi);
+  ASSERT_TRUE(reverted.ok());
+  EXPECT_FALSE(reverted->steady);
+  EXPECT_EQ(fake.FindService("api-douala")->spec.mode.replicas, 2u) << "planned, so reverted";
+  EXPECT_FALSE(reconciler.Reconcile(kWeb)->steady) << "any change plans every key once";
+
+  // The requeue after the apply finds it Converged (re-listing its task counts on the way, a change to the
+  // cache too); it is steady again within a reconcile or two.
+  int plans = 0;
+  while (!reconciler.Reconcile(kApi)->steady && plans < 5) ++plans;
+  EXPECT_GE(plans, 1);
+  EXPECT_LE(plans, 2);
+}
+
+TEST_F(ActualCacheTest, TasksThatStopMakeASteadyKeyPlannedAndProgressingAgain) {
+  ASSERT_TRUE(reconciler.Reconcile(kApi)->steady);
+  fake.SetConverged(false);  // no service changes version
+  ASSERT_TRUE(Fill().ok());
+  auto waiting = reconciler.Reconcile(kApi);
+  ASSERT_TRUE(waiting.ok());
+  EXPECT_FALSE(waiting->steady);
+  EXPECT_GT(waiting->requeue_after.count(), 0) << "waiting for its tasks";
+  EXPECT_FALSE(reconciler.Reconcile(kApi)->steady) << "Progressing keys are planned every time";
+}
+
+TEST_F(ActualCacheTest, ANewLoadOfTheSpecsPlansASteadyKeyAgainAndSiteKeysAreAlwaysPlanned) {
+  ASSERT_TRUE(reconciler.Reconcile(kApi)->steady);
+  specs.Invalidate();  // a config event: the specs are loaded again
+  EXPECT_FALSE(reconciler.Reconcile(kApi)->steady);
+  EXPECT_TRUE(reconciler.Reconcile(kApi)->steady);
+  EXPECT_FALSE(reconciler.Reconcile(kSite)->steady) << "a Site's status reads the site monitor";
+  EXPECT_FALSE(reconciler.Reconcile(kSite)->steady);
+}
+
 }  // namespace
 }  // namespace swarmop::reconciler

@@ -75,6 +75,11 @@ class ActualCache {
   // The actual state a plan for `desired` needs, within `scope` (estate.h for the fields).
   ActualState Gather(const RenderedState& desired, const GatherScope& scope) const;
 
+  // A count of the changes a plan could read: an object added or removed, at another version, with other
+  // task counts. Stored specs' configs do not count (the spec cache reads them). While it stands still,
+  // every Gather answers what it answered before: a key planned since then would plan the same.
+  uint64_t Generation() const;
+
   // Every owner named by the labels of owned services, networks and configs.
   std::set<Request> Owners() const;
   // Object name -> owner, for services, networks and configs (as KeyLister built it).

@@ -1,6 +1,6 @@
 // Metrics: the controller loop's Prometheus metrics, rendered as text for GET /metrics.
-//   swarmop_reconcile_total{result="success|error|requeue"}  swarmop_reconcile_duration_seconds (histogram)
-//   swarmop_queue_depth swarmop_errors_total{kind="engine|events|spec|status"}
+//   swarmop_reconcile_total{result="success|steady|error|requeue"}  swarmop_reconcile_duration_seconds
+//   (histogram) swarmop_queue_depth swarmop_errors_total{kind="engine|events|spec|status"}
 //   swarmop_drift_corrections_total                          swarmop_engine_calls_total{verb="list services"}
 //   swarmop_leader (1: this process reconciles; a --leader-elect follower serves FollowerMetricsText's 0)
 //   swarmop_service_desired_tasks / _running_tasks / _completed_tasks{service, site, owner_kind, owner,

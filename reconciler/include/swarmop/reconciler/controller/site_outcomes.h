@@ -4,6 +4,7 @@
 // Thread-safety: safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,9 +24,13 @@ class SiteOutcomes {
   // (the separate sites the key places services at); "" when every one of them is converged.
   std::string PendingAt(const Request& key, const std::vector<std::string>& sites) const;
 
+  // Counts the Records that changed an outcome: while it stands still, PendingAt answers as before.
+  uint64_t Generation() const;
+
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, Request>, std::string> outcomes_;
+  uint64_t changes_ = 0;
 };
 
 }  // namespace swarmop::reconciler

@@ -23,6 +23,9 @@ struct Request {
 struct Result {
   // > 0: reconcile this key again after this delay even if nothing happens (e.g. still converging).
   std::chrono::milliseconds requeue_after{0};
+  // The key was found as it was last left, converged, and nothing was planned (swarmop_reconcile_total
+  // counts these as result="steady").
+  bool steady = false;
 };
 
 class Reconciler {
