@@ -76,14 +76,19 @@ inline bool IsSpecStoreObject(const engine::Labels& object_labels) {
   return it != object_labels.end() && it->second == labels::kRoleSpec;
 }
 
-// A stored spec's config is kept for its labels (owner, role, status) only: the spec cache reads its data
-// from its own listing and a plan never reads it, so neither its data nor its raw spec (the data again, in
-// base64) is kept. They are most of the cache's size.
+// A stored spec's config is kept for its ownership and role labels only: the spec cache reads its data and
+// status labels from its own listing and a plan never reads them, so neither its data, its raw spec (the
+// data again, in base64) nor its status labels are kept. They are most of the cache's size.
 inline void Slim(engine::Config& config) {
   if (!IsSpecStoreObject(config.spec.labels)) return;
   std::string().swap(config.spec.data);
   std::string().swap(config.spec.raw_spec);
+  std::erase_if(config.spec.labels,
+                [](const auto& label) { return label.first.starts_with(status_labels::kPrefix); });
 }
+// A service's raw spec (its Spec JSON as read) is not kept: a plan reads the typed fields, and an update
+// re-reads the service first and merges over that read's raw spec (apply.cpp).
+inline void Slim(engine::Service& service) { std::string().swap(service.spec.raw_spec); }
 template <typename T>
 void Slim(T&) {}
 
