@@ -17,7 +17,7 @@ void AddExportCommand(CLI::App& app) {
     auto contents = store.Load();
     if (!contents.ok()) FailOnEngineError(contents.status(), "reading the stored specs");
     for (size_t i = 0; i < contents->specs.size(); ++i)
-      std::cout << (i ? "---\n" : "") << contents->specs[i].document;
+      std::cout << (i ? "---\n" : "") << *contents->specs[i].document;
     PrintStoreProblems(*contents, std::cerr);
   });
 }

@@ -37,7 +37,7 @@ template <typename T>
 void AppendLabelled(const std::vector<T>& objects, const std::string& release,
                     std::vector<crds::SourceFile>& out) {
   for (const T& object : objects) {
-    nlohmann::json doc = nlohmann::json::parse(object.canonical_json);
+    nlohmann::json doc = nlohmann::json::parse(object.CanonicalJson());
     doc["metadata"]["labels"][kReleaseLabel] = release;
     out.push_back({object.source_file, doc.dump() + "\n"});
   }

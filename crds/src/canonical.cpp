@@ -46,11 +46,11 @@ void Emit(YAML::Emitter& out, const json& value) {
 
 }  // namespace
 
-std::string ToCanonicalJson(const ObjectBase& object) { return object.canonical_json; }
+std::string ToCanonicalJson(const ObjectBase& object) { return object.CanonicalJson(); }
 
 std::string ToCanonicalYaml(const ObjectBase& object) {
   YAML::Emitter out;
-  Emit(out, json::parse(object.canonical_json));
+  Emit(out, json::parse(object.CanonicalJson()));
   return std::string(out.c_str()) + "\n";
 }
 

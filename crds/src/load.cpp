@@ -112,7 +112,7 @@ class DocumentLoader {
     T object;
     object.metadata = internal::MetaFromJson(doc["metadata"]);
     object.spec = spec_from_json(doc["spec"]);
-    object.canonical_json = doc.dump();
+    object.canonical_json = std::make_shared<const std::string>(doc.dump());
     object.hash = Sha256Hex(doc["spec"].dump());
     object.source_file = file_;
     object.position = doc_.positions[""];

@@ -34,6 +34,11 @@ const char* ProfileName(Profile profile) {
   return "generic";
 }
 
+const std::string& ObjectBase::CanonicalJson() const {
+  static const std::string kNone;
+  return canonical_json ? *canonical_json : kNone;
+}
+
 Position ObjectBase::PositionOf(std::string_view json_pointer) const {
   std::string pointer(json_pointer);
   while (true) {

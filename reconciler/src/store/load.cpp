@@ -40,7 +40,7 @@ bool NewerFirst(const Candidate& a, const Candidate& b) {
 
 // The canonical YAML of an object and its sha256, computed once per parsed config.
 struct CanonicalDocument {
-  std::string yaml;
+  std::shared_ptr<const std::string> yaml;
   std::string sha256;
 };
 
@@ -85,7 +85,7 @@ std::shared_ptr<const SpecStore::ParsedConfig> SpecStore::Parse(const engine::Co
   for (const store::ObjectRef& ref : parsed->objects) {
     std::string yaml = crds::ToCanonicalYaml(*ref.object);
     std::string sha = crds::Sha256Hex(yaml);
-    parsed->documents.push_back({std::move(yaml), std::move(sha)});
+    parsed->documents.push_back({std::make_shared<const std::string>(std::move(yaml)), std::move(sha)});
   }
   std::lock_guard<std::mutex> lock(parse_cache_mu_);
   parse_cache_[config.id] = parsed;

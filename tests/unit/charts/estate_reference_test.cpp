@@ -17,7 +17,7 @@ const std::string kReferenceDir = std::string(SWARMOP_SOURCE_DIR) + "/manifests/
 
 template <typename T>
 void AddCanonical(const std::vector<T>& objects, const char* kind, std::map<std::string, std::string>& out) {
-  for (const T& object : objects) out[std::string(kind) + "/" + object.name()] = object.canonical_json;
+  for (const T& object : objects) out[std::string(kind) + "/" + object.name()] = object.CanonicalJson();
 }
 
 std::map<std::string, std::string> Canonical(const std::vector<crds::SourceFile>& files,

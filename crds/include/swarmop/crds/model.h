@@ -46,7 +46,9 @@ struct ObjectBase {
   // exactly when the effective spec changes; key order and comments in the YAML do not matter.
   std::string hash;
   // The canonical document (apiVersion, kind, metadata, effective spec), JSON, sorted keys, no whitespace.
-  std::string canonical_json;
+  // Shared like field_positions, and for the same reason: a copy of an object shares it. Null when unknown
+  // (an object built by hand): CanonicalJson() is then "".
+  std::shared_ptr<const std::string> canonical_json;
   std::string source_file;  // as given in SourceFile::path, e.g. "manifests/app.yaml" or "config:web-spec"
   Position position;        // where the document starts
   // JSON pointer ("/spec/sites/douala/replicas") -> position of that node in the source. Used to point
@@ -56,6 +58,7 @@ struct ObjectBase {
   std::shared_ptr<const std::map<std::string, Position>> field_positions;
 
   const std::string& name() const { return metadata.name; }
+  const std::string& CanonicalJson() const;
   // Position of the node at `json_pointer`, or of its nearest ancestor that has one.
   Position PositionOf(std::string_view json_pointer) const;
 };

@@ -63,7 +63,9 @@ struct StoredSpec {
   std::string name;
   std::string spec_hash;     // ObjectBase::hash of the stored document (the spec part)
   std::string content_hash;  // StoredContentHash
-  std::string document;      // the spec's canonical YAML (what `swarmop export` prints)
+  // The spec's canonical YAML (what `swarmop export` prints); never null. Shared with the store's parse of
+  // the config: each load copies every spec, and this is most of a spec's size.
+  std::shared_ptr<const std::string> document;
   std::string config_id;
   std::string config_name;
   std::string created_at;  // as the engine reports it
