@@ -55,21 +55,6 @@ struct Metrics::Impl {
           .Name("swarmop_leader")
           .Help("1 while this process reconciles (holds the lease, or runs without --leader-elect).")
           .Register(registry);
-  prometheus::Family<prometheus::Gauge>& desired_tasks =
-      prometheus::BuildGauge()
-          .Name("swarmop_service_desired_tasks")
-          .Help("Tasks an owned Swarm service should run (a job: completions), at its last reconcile.")
-          .Register(registry);
-  prometheus::Family<prometheus::Gauge>& running_tasks =
-      prometheus::BuildGauge()
-          .Name("swarmop_service_running_tasks")
-          .Help("Tasks of an owned Swarm service running at its last reconcile.")
-          .Register(registry);
-  prometheus::Family<prometheus::Gauge>& completed_tasks =
-      prometheus::BuildGauge()
-          .Name("swarmop_service_completed_tasks")
-          .Help("Completed tasks of an owned Swarm job at its last reconcile.")
-          .Register(registry);
   prometheus::Histogram& duration = durations.Add(
       {},
       prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
@@ -77,11 +62,11 @@ struct Metrics::Impl {
   prometheus::Counter& drift_corrections = drift.Add({});
   prometheus::Gauge& leading = leader.Add({});
   std::mutex engine_calls_mu;  // SetEngineCalls reads then increments: keep it atomic
-  // The gauges each spec's last SetServiceTasks added, so the next one can remove what is gone.
+  // Each spec's services' task counts, as its last SetServiceTasks gave them. Rendered by hand
+  // (AppendTaskSeries), not as prometheus-cpp gauges: a gauge per count and service with its own label map
+  // cost about 1.2 KB per service, most of the operator's metrics at thousands of services.
   std::mutex tasks_mu;
-  std::map<std::pair<std::string, std::string>,
-           std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>>>
-      task_gauges;
+  std::map<std::pair<std::string, std::string>, std::vector<ServiceTasks>> tasks;  // (owner_kind, owner)
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -130,29 +115,70 @@ void Metrics::SetLeading(bool leading) { impl_->leading.Set(leading ? 1 : 0); }
 void Metrics::SetServiceTasks(const std::string& owner_kind, const std::string& owner,
                               const std::vector<ServiceTasks>& services) {
   std::lock_guard<std::mutex> lock(impl_->tasks_mu);
-  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> now;
-  for (const ServiceTasks& s : services) {
-    std::map<std::string, std::string> labels{{"service", s.service},
-                                              {"site", s.site},
-                                              {"owner_kind", owner_kind},
-                                              {"owner", owner},
-                                              {"mode", s.mode}};
-    auto set = [&](prometheus::Family<prometheus::Gauge>& family, uint64_t value) {
-      prometheus::Gauge& gauge = family.Add(labels);  // the same gauge again for the same labels
-      gauge.Set(static_cast<double>(value));
-      now.emplace_back(&family, &gauge);
-    };
-    set(impl_->desired_tasks, s.desired);
-    set(impl_->running_tasks, s.running);
-    if (s.mode == "replicated-job") set(impl_->completed_tasks, s.completed);
+  if (services.empty()) {
+    impl_->tasks.erase({owner_kind, owner});
+    return;
   }
-  auto& before = impl_->task_gauges[{owner_kind, owner}];
-  for (const auto& old : before) {
-    if (std::find(now.begin(), now.end(), old) == now.end()) old.first->Remove(old.second);
-  }
-  before = std::move(now);
-  if (before.empty()) impl_->task_gauges.erase({owner_kind, owner});
+  impl_->tasks[{owner_kind, owner}] = services;
 }
+
+namespace {
+
+// A label value in the text format: backslash, double quote and newline escaped.
+void AppendLabelValue(std::string& out, const std::string& value) {
+  for (char c : value) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+}
+
+struct TaskFamily {
+  const char* name;
+  const char* help;
+  uint64_t ServiceTasks::*value;
+  bool jobs_only;
+};
+
+constexpr TaskFamily kTaskFamilies[] = {
+    {"swarmop_service_desired_tasks",
+     "Tasks an owned Swarm service should run (a job: completions), at its last reconcile.",
+     &ServiceTasks::desired, false},
+    {"swarmop_service_running_tasks", "Tasks of an owned Swarm service running at its last reconcile.",
+     &ServiceTasks::running, false},
+    {"swarmop_service_completed_tasks", "Completed tasks of an owned Swarm job at its last reconcile.",
+     &ServiceTasks::completed, true},
+};
+
+// The service task gauges, labels in name order as prometheus-cpp writes them.
+void AppendTaskSeries(std::string& out,
+                      const std::map<std::pair<std::string, std::string>, std::vector<ServiceTasks>>& tasks) {
+  for (const TaskFamily& family : kTaskFamilies) {
+    out += std::string("# HELP ") + family.name + " " + family.help + "\n# TYPE " + family.name + " gauge\n";
+    for (const auto& [owner, services] : tasks) {
+      for (const ServiceTasks& s : services) {
+        if (family.jobs_only && s.mode != "replicated-job") continue;
+        out += family.name;
+        out += "{mode=\"";
+        AppendLabelValue(out, s.mode);
+        out += "\",owner=\"";
+        AppendLabelValue(out, owner.second);
+        out += "\",owner_kind=\"";
+        AppendLabelValue(out, owner.first);
+        out += "\",service=\"";
+        AppendLabelValue(out, s.service);
+        out += "\",site=\"";
+        AppendLabelValue(out, s.site);
+        out += "\"} " + std::to_string(s.*family.value) + "\n";
+      }
+    }
+  }
+}
+
+}  // namespace
 
 std::string FollowerMetricsText() {
   return "# HELP swarmop_leader 1 while this process reconciles (holds the lease, or runs without "
@@ -160,7 +186,10 @@ std::string FollowerMetricsText() {
 }
 
 std::string Metrics::RenderText() const {
-  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
+  std::string text = prometheus::TextSerializer().Serialize(impl_->registry.Collect());
+  std::lock_guard<std::mutex> lock(impl_->tasks_mu);
+  AppendTaskSeries(text, impl_->tasks);
+  return text;
 }
 
 }  // namespace swarmop::reconciler

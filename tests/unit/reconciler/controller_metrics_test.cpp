@@ -71,6 +71,14 @@ TEST(Metrics, ServiceTasksReportDesiredRunningAndJobCompletions) {
   EXPECT_THAT(text, Not(HasSubstr("swarmop_service_completed_tasks{mode=\"replicated\"")));
 }
 
+TEST(Metrics, ServiceTaskLabelValuesAreEscapedAsTheTextFormatSays) {
+  Metrics metrics;
+  metrics.SetServiceTasks("Service", "a\"b\\c", {{"api-x", "line\nbreak", "replicated", 1, 1, 0}});
+  EXPECT_THAT(metrics.RenderText(),
+              HasSubstr("swarmop_service_running_tasks{mode=\"replicated\",owner=\"a\\\"b\\\\c\",owner_kind="
+                        "\"Service\",service=\"api-x\",site=\"line\\nbreak\"} 1\n"));
+}
+
 TEST(Metrics, ServiceTasksOfAKeyGoWhenItsServicesDo) {
   Metrics metrics;
   metrics.SetServiceTasks(
