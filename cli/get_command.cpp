@@ -77,7 +77,7 @@ void RunGet(const GetArgs& args) {
       }
       break;
     case OutputFormat::kYaml:
-      for (size_t i = 0; i < selected.size(); ++i) std::cout << (i ? "---\n" : "") << selected[i]->document;
+      for (size_t i = 0; i < selected.size(); ++i) std::cout << (i ? "---\n" : "") << *selected[i]->document;
       break;
     case OutputFormat::kJson: {
       nlohmann::json items = nlohmann::json::array();
