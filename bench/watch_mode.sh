@@ -5,10 +5,7 @@
 #   first_sync_s   start-up until /readyz answers 200 (every key of the first resync reconciled once)
 #   lists/resync   engine list calls (swarmop_engine_calls_total{verb=~"list .*"}) per resync, steady state,
 #                  without the site monitor's node listing (every --site-interval; shown on the next line)
-#   full_cpu_s     CPU of the resync after start-up: the first pass's status writes changed every spec's
-#                  config, so it plans every key again (what any resync after a change to the specs costs)
-#   cpu_s/resync   CPU (user+system) per resync, steady state (the window also holds the idle time between):
-#                  from the resync after that one, when nothing has changed (steady keys are not planned)
+#   cpu_s/resync   CPU (user+system) per resync, steady state (the window also holds the idle time between)
 #   idle_%core     CPU over the steady-state window (two resyncs 30 s apart, no change) / its length
 #   rss_mb         VmRSS at the end, and VmHWM (peak)
 #   revert p50/p99 a manual scale of one service (inspect + update through the engine's socket, as
@@ -48,8 +45,8 @@ last_resync() { curl -s "http://127.0.0.1:$PORT/api/v1/status" | jq -r '.lastRes
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$RUN_PID/stat"; }
 HZ=$(getconf CLK_TCK)
 
-printf '%-6s %-12s %-13s %-11s %-12s %-12s %-10s %-12s %-22s\n' N first_sync_s lists/resync full_cpu_s \
-  cpu_s/resync idle_%core rss_mb peak_rss_mb "revert_ms"
+printf '%-6s %-12s %-13s %-12s %-12s %-10s %-12s %-22s\n' N first_sync_s lists/resync cpu_s/resync \
+  idle_%core rss_mb peak_rss_mb "revert_ms"
 for N in "${SIZES[@]}"; do
   rm -rf "$WORK/bed" "$WORK/manifests" && mkdir -p "$WORK/bed" "$WORK/manifests"
   eval "$("$TESTBED" up --dir "$WORK/bed" 2>/dev/null)"
@@ -87,12 +84,6 @@ YAML
   # asked of swarmop inside the window: rendering /api/v1/status or /metrics for N specs costs CPU too.
   next_resync() { local r; r=$(last_resync); while [ "$(last_resync)" = "$r" ]; do sleep 0.1; done; }
   next_resync
-  # The pass after start-up (every key planned again) is over well within a period. No polling inside the
-  # window: next_resync asks /api/v1/status ten times a second, a status document of N specs each time.
-  f0=$(cpu_ticks)
-  sleep 29
-  full=$(echo "scale=3; ($(cpu_ticks) - $f0) / $HZ" | bc)
-  next_resync
   list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
   if [ -n "${PERF_OUT:-}" ]; then  # a CPU profile of the window (perf report -i PERF_OUT)
     perf record -q -F 499 ${PERF_ARGS:--g} -p "$RUN_PID" -o "$PERF_OUT.$N" -- sleep $((RESYNCS * 30 - 1)) 2>/dev/null
@@ -118,7 +109,7 @@ YAML
   peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$RUN_PID/status")
   sock=${DOCKER_HOST#unix://}
   revert=$(timeout 1200 python3 "$ROOT/bench/watch_mode_revert.py" "$sock" watch- "$N" "$TRIALS" 2>&1 | tail -1) || true
-  printf '%-6s %-12s %-13s %-11s %-12s %-12s %-10s %-12s %s\n' "$N" "$first_sync" "$lists" "$full" "$cpu" \
+  printf '%-6s %-12s %-13s %-12s %-12s %-10s %-12s %s\n' "$N" "$first_sync" "$lists" "$cpu" \
     "$idle" "$rss" "$peak" "$revert"
   echo "       list calls per resync by verb: $by_verb"
   kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null || true; RUN_PID=
