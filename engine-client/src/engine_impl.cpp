@@ -5,6 +5,7 @@
 #include "error_mapping.h"
 #include "event_stream_impl.h"
 #include "json_codec.h"
+#include "json_text_scan.h"
 #include "query.h"
 #include "spec_merge.h"
 #include "swarmop/base/json_depth.h"
@@ -49,6 +50,12 @@ StatusOr<std::string> NegotiateApiVersion(HttpTransport& transport) {
 
 namespace {
 
+// A decoder of an object without a raw spec, as List calls decoders: (element, its "Spec" text).
+template <typename T>
+auto WithoutSpecText(T (*decode)(const Json&)) {
+  return [decode](const Json& json, SpecText) { return decode(json); };
+}
+
 class EngineImpl : public Engine {
  public:
   EngineImpl(std::shared_ptr<HttpTransport> transport, std::string api_version)
@@ -63,12 +70,12 @@ class EngineImpl : public Engine {
 
   // --- services ---
   StatusOr<std::vector<Service>> ListServices(const ListFilter& filter) override {
-    auto services = List<Service>("/services", ToFilterMap(filter), DecodeService, "status=true");
+    auto services = List<Service>("/services", ToFilterMap(filter), &DecodeService, "status=true");
     if (!services.ok()) return services.status();
     return KeepExactName(std::move(services).value(), filter, [](const Service& s) { return s.spec.name; });
   }
   StatusOr<Service> InspectService(const std::string& id) override {
-    return Get<Service>("/services/" + UrlEncode(id), DecodeService);
+    return Get<Service>("/services/" + UrlEncode(id), [](const Json& j) { return DecodeService(j); });
   }
   StatusOr<std::string> CreateService(const ServiceSpec& spec) override {
     Json body = MergeOverRaw(spec.raw_spec, EncodeServiceSpec(spec), ServiceSpecShape());
@@ -94,12 +101,12 @@ class EngineImpl : public Engine {
     if (filter.desired_state) map["desired-state"] = {*filter.desired_state};
     if (filter.node) map["node"] = {*filter.node};
     if (!filter.labels.empty()) map["label"] = filter.labels;
-    return List<Task>("/tasks", map, DecodeTask);
+    return List<Task>("/tasks", map, WithoutSpecText(&DecodeTask));
   }
 
   // --- nodes ---
   StatusOr<std::vector<Node>> ListNodes(const ListFilter& filter) override {
-    auto nodes = List<Node>("/nodes", ToFilterMap(filter), DecodeNode);
+    auto nodes = List<Node>("/nodes", ToFilterMap(filter), WithoutSpecText(&DecodeNode));
     if (!nodes.ok() || !filter.name) return nodes;
     // A node's "name" filter matches the spec name or the hostname.
     std::vector<Node> kept;
@@ -118,12 +125,12 @@ class EngineImpl : public Engine {
 
   // --- configs ---
   StatusOr<std::vector<Config>> ListConfigs(const ListFilter& filter) override {
-    auto configs = List<Config>("/configs", ToFilterMap(filter), DecodeConfig);
+    auto configs = List<Config>("/configs", ToFilterMap(filter), &DecodeConfig);
     if (!configs.ok()) return configs.status();
     return KeepExactName(std::move(configs).value(), filter, [](const Config& c) { return c.spec.name; });
   }
   StatusOr<Config> InspectConfig(const std::string& id) override {
-    return Get<Config>("/configs/" + UrlEncode(id), DecodeConfig);
+    return Get<Config>("/configs/" + UrlEncode(id), [](const Json& j) { return DecodeConfig(j); });
   }
   StatusOr<std::string> CreateConfig(const ConfigSpec& spec) override {
     return Create("/configs/create", EncodeConfigSpec(spec));
@@ -138,12 +145,12 @@ class EngineImpl : public Engine {
 
   // --- secrets ---
   StatusOr<std::vector<Secret>> ListSecrets(const ListFilter& filter) override {
-    auto secrets = List<Secret>("/secrets", ToFilterMap(filter), DecodeSecret);
+    auto secrets = List<Secret>("/secrets", ToFilterMap(filter), &DecodeSecret);
     if (!secrets.ok()) return secrets.status();
     return KeepExactName(std::move(secrets).value(), filter, [](const Secret& s) { return s.spec.name; });
   }
   StatusOr<Secret> InspectSecret(const std::string& id) override {
-    return Get<Secret>("/secrets/" + UrlEncode(id), DecodeSecret);
+    return Get<Secret>("/secrets/" + UrlEncode(id), [](const Json& j) { return DecodeSecret(j); });
   }
   StatusOr<std::string> CreateSecret(const SecretSpec& spec) override {
     return Create("/secrets/create", EncodeSecretSpec(spec));
@@ -158,7 +165,7 @@ class EngineImpl : public Engine {
 
   // --- networks ---
   StatusOr<std::vector<Network>> ListNetworks(const ListFilter& filter) override {
-    auto networks = List<Network>("/networks", ToFilterMap(filter), DecodeNetwork);
+    auto networks = List<Network>("/networks", ToFilterMap(filter), WithoutSpecText(&DecodeNetwork));
     if (!networks.ok()) return networks.status();
     return KeepExactName(std::move(networks).value(), filter, [](const Network& n) { return n.name; });
   }
@@ -223,11 +230,21 @@ class EngineImpl : public Engine {
     SWARMOP_RETURN_IF_ERROR(StatusFromHttp(response->status, response->body, method + " " + target));
     if (!json_reply || response->body.empty()) return Json();
     Json parsed = ParseEngineJson(response->body);
-    if (parsed.is_discarded()) {
-      return InternalError("the Docker engine sent invalid JSON, or JSON nested deeper than " +
-                           std::to_string(kMaxJsonDepth) + " levels (" + method + " " + target + ")");
-    }
+    if (parsed.is_discarded()) return InvalidJson(method + " " + target);
     return parsed;
+  }
+
+  // The body of a bodyless request's answer, unparsed.
+  StatusOr<std::string> CallForText(const std::string& method, const std::string& target) {
+    StatusOr<HttpResponse> response = transport_->RoundTrip(HttpRequest{method, target, std::string(), {}});
+    if (!response.ok()) return response.status();
+    SWARMOP_RETURN_IF_ERROR(StatusFromHttp(response->status, response->body, method + " " + target));
+    return std::move(response->body);
+  }
+
+  static Status InvalidJson(const std::string& what) {
+    return InternalError("the Docker engine sent invalid JSON, or JSON nested deeper than " +
+                         std::to_string(kMaxJsonDepth) + " levels (" + what + ")");
   }
 
   template <typename T, typename Decode>
@@ -246,15 +263,39 @@ class EngineImpl : public Engine {
                                 const std::string& extra_query = "") {
     std::string query = FiltersParam(filters);
     if (!extra_query.empty()) query += (query.empty() ? "" : "&") + extra_query;
-    StatusOr<Json> reply = Call("GET", Path(path) + (query.empty() ? "" : "?" + query), nullptr);
-    if (!reply.ok()) return reply.status();
+    const std::string target = Path(path) + (query.empty() ? "" : "?" + query);
+    StatusOr<std::string> body = CallForText("GET", target);
+    if (!body.ok()) return body.status();
+    // One element at a time: the tree of a whole listing of thousands of objects is never built.
+    std::optional<std::vector<std::string_view>> elements = SplitJsonArray(*body);
+    if (!elements) return DecodeWhole<T>(*body, "GET " + target, decode);
     std::vector<T> items;
+    items.reserve(elements->size());
     try {
-      if (reply->is_array()) {
-        for (const Json& item : *reply) items.push_back(decode(item));
+      for (std::string_view element : *elements) {
+        Json item = ParseEngineJson(element);
+        if (item.is_discarded()) return InvalidJson("GET " + target);
+        items.push_back(decode(item, MemberText(element, "Spec")));
       }
     } catch (const std::exception& e) {
       return InternalError("cannot decode the engine's reply to GET " + path + ": " + e.what());
+    }
+    return items;
+  }
+
+  // A listing that is not a plain array (an error, an empty body): parsed whole, as any other answer.
+  template <typename T, typename Decode>
+  StatusOr<std::vector<T>> DecodeWhole(const std::string& text, const std::string& what, Decode decode) {
+    std::vector<T> items;
+    if (text.empty()) return items;
+    Json parsed = ParseEngineJson(text);
+    if (parsed.is_discarded()) return InvalidJson(what);
+    try {
+      if (parsed.is_array()) {
+        for (const Json& item : parsed) items.push_back(decode(item, std::nullopt));
+      }
+    } catch (const std::exception& e) {
+      return InternalError("cannot decode the engine's reply to " + what + ": " + e.what());
     }
     return items;
   }

@@ -19,6 +19,12 @@ Json ParseEngineJson(std::string_view text) {
   return Json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
+std::string RawSpec(const Json& spec, SpecText spec_text) {
+  if (!spec.is_object()) return std::string();
+  if (spec_text) return std::string(*spec_text);
+  return spec.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 const Json& GetObject(const Json& object, const char* key) {
   if (!object.is_object()) return Null();
   auto it = object.find(key);
@@ -190,7 +196,7 @@ Json EncodeNodeSpec(const NodeSpec& spec) {
   return out;
 }
 
-Config DecodeConfig(const Json& json) {
+Config DecodeConfig(const Json& json, SpecText spec_text) {
   Config config;
   config.id = GetString(json, "ID");
   config.version = GetUint(GetObject(json, "Version"), "Index");
@@ -200,8 +206,7 @@ Config DecodeConfig(const Json& json) {
   config.spec.name = GetString(spec, "Name");
   config.spec.labels = GetStringMap(spec, "Labels");
   config.spec.data = Base64Decode(GetString(spec, "Data"));
-  config.spec.raw_spec =
-      spec.is_object() ? spec.dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
+  config.spec.raw_spec = RawSpec(spec, spec_text);
   return config;
 }
 
@@ -211,7 +216,7 @@ Json EncodeConfigSpec(const ConfigSpec& spec) {
   return out;
 }
 
-Secret DecodeSecret(const Json& json) {
+Secret DecodeSecret(const Json& json, SpecText spec_text) {
   Secret secret;
   secret.id = GetString(json, "ID");
   secret.version = GetUint(GetObject(json, "Version"), "Index");
@@ -220,8 +225,7 @@ Secret DecodeSecret(const Json& json) {
   const Json& spec = GetObject(json, "Spec");
   secret.spec.name = GetString(spec, "Name");
   secret.spec.labels = GetStringMap(spec, "Labels");
-  secret.spec.raw_spec =
-      spec.is_object() ? spec.dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
+  secret.spec.raw_spec = RawSpec(spec, spec_text);
   return secret;
 }
 

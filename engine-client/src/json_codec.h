@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,18 +36,26 @@ const Json& GetObject(const Json& object, const char* key);  // a null Json when
 std::string Base64Encode(const std::string& bytes);
 std::string Base64Decode(const std::string& text);  // ignores characters outside the alphabet
 
+// An object's raw_spec is `spec_text` when the caller has the answer's text of "Spec" (a listing split into
+// elements: json_text_scan.h), else the parsed Spec serialised again.
+using SpecText = std::optional<std::string_view>;
+
+// What raw_spec holds for the parsed Spec `spec`: `spec_text` when given, else `spec` serialised ("" when it
+// is not an object).
+std::string RawSpec(const Json& spec, SpecText spec_text);
+
 // Services (service_codec.cpp).
-Service DecodeService(const Json& json);
-ServiceSpec DecodeServiceSpec(const Json& spec);  // also stores the raw text in raw_spec
+Service DecodeService(const Json& json, SpecText spec_text = std::nullopt);
+ServiceSpec DecodeServiceSpec(const Json& spec, SpecText spec_text = std::nullopt);  // raw_spec too
 Json EncodeServiceSpec(const ServiceSpec& spec);  // modelled fields only; cleared fields are absent
 
 // Other objects (json_codec.cpp).
 Task DecodeTask(const Json& json);
 Node DecodeNode(const Json& json);
 Json EncodeNodeSpec(const NodeSpec& spec);
-Config DecodeConfig(const Json& json);
+Config DecodeConfig(const Json& json, SpecText spec_text = std::nullopt);
 Json EncodeConfigSpec(const ConfigSpec& spec);
-Secret DecodeSecret(const Json& json);
+Secret DecodeSecret(const Json& json, SpecText spec_text = std::nullopt);
 Json EncodeSecretSpec(const SecretSpec& spec);
 Network DecodeNetwork(const Json& json);
 Json EncodeNetworkSpec(const NetworkSpec& spec);

@@ -339,7 +339,7 @@ Json EncodeServiceSpec(const ServiceSpec& spec) {
   return out;
 }
 
-ServiceSpec DecodeServiceSpec(const Json& json) {
+ServiceSpec DecodeServiceSpec(const Json& json, SpecText spec_text) {
   ServiceSpec spec;
   spec.name = GetString(json, "Name");
   spec.labels = GetStringMap(json, "Labels");
@@ -368,18 +368,17 @@ ServiceSpec DecodeServiceSpec(const Json& json) {
     }
     spec.endpoint_spec = out;
   }
-  spec.raw_spec =
-      json.is_object() ? json.dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
+  spec.raw_spec = RawSpec(json, spec_text);
   return spec;
 }
 
-Service DecodeService(const Json& json) {
+Service DecodeService(const Json& json, SpecText spec_text) {
   Service service;
   service.id = GetString(json, "ID");
   service.version = GetUint(GetObject(json, "Version"), "Index");
   service.created_at = GetString(json, "CreatedAt");
   service.updated_at = GetString(json, "UpdatedAt");
-  service.spec = DecodeServiceSpec(GetObject(json, "Spec"));
+  service.spec = DecodeServiceSpec(GetObject(json, "Spec"), spec_text);
   const Json& status = GetObject(json, "ServiceStatus");
   if (status.is_object()) {
     service.service_status = ServiceStatus{GetUint(status, "RunningTasks"), GetUint(status, "DesiredTasks"),
