@@ -47,6 +47,12 @@ Status StatusReporter::Publish(SpecStatus status, const std::optional<StatusTarg
     // that went A -> B -> A inside one load would leave B on the config.
     if (target) {
       auto written = written_.find(target->config_id);
+      // A load that reads back our last write is as new as it: the read labels decide again, and the
+      // copy is dropped (kept for every config ever written, it grew with the estate and its history).
+      if (written != written_.end() && !StatusLabelsDiffer(target->current_labels, written->second)) {
+        written_.erase(written);
+        written = written_.end();
+      }
       labels_current = written != written_.end() ? !StatusLabelsDiffer(written->second, wanted)
                                                  : !StatusLabelsDiffer(target->current_labels, wanted);
     }
