@@ -142,7 +142,7 @@ struct Table {
   void Put(T value, uint64_t seq) {
     Slim(value);
     auto it = by_id.find(value.id);
-    bool changed = true;
+    bool changed;
     if (it != by_id.end()) {
       if (VersionOf(it->second.value) > VersionOf(value)) return;
       KeepStatus(it->second.value, value);

@@ -384,11 +384,13 @@ StatusOr<Result> EstateReconciler::ReportSteady(const KeyContext& context, const
   return Result{};
 }
 
-// Service keys of the local swarm's reconciler with a cache, whose specs are rendered from a shared
-// Prepared: the only keys whose plan reads nothing but the load, the cache and the site outcomes (a Site's
-// status reads the site monitor, a Replication's render reads MongoDB).
+// Service and Site keys of the local swarm's reconciler with a cache, whose specs are rendered from a shared
+// Prepared: the only keys whose plan reads nothing but the load (failovers included: adjust_key), the cache,
+// the site outcomes and, for a Site's status, the site monitor's verdict (a Replication's render reads
+// MongoDB).
 std::optional<EstateReconciler::SteadyMark> EstateReconciler::MarkFor(const KeyContext& context) const {
-  if (!options_.cache || options_.target_site || context.key.kind != "Service" || !context.stored ||
+  bool markable = context.key.kind == "Service" || context.key.kind == "Site";
+  if (!options_.cache || options_.target_site || !markable || !context.stored ||
       context.desired != context.prepared->desired)
     return std::nullopt;
   SteadyMark mark;
@@ -396,6 +398,10 @@ std::optional<EstateReconciler::SteadyMark> EstateReconciler::MarkFor(const KeyC
   mark.cache = options_.cache->Generation();
   mark.sites = options_.site_outcomes ? options_.site_outcomes->Generation() : 0;
   if (options_.failover_of) mark.failover = options_.failover_of(context.key);
+  if (context.key.kind == "Site" && options_.site_down) {
+    auto [reason, message] = options_.site_down(context.key.name);
+    mark.monitor = reason + ": " + message;
+  }
   return mark;
 }
 

@@ -295,13 +295,37 @@ TEST_F(ActualCacheTest, TasksThatStopMakeASteadyKeyPlannedAndProgressingAgain) {
   EXPECT_FALSE(reconciler.Reconcile(kApi)->steady) << "Progressing keys are planned every time";
 }
 
-TEST_F(ActualCacheTest, ANewLoadOfTheSpecsPlansASteadyKeyAgainAndSiteKeysAreAlwaysPlanned) {
+TEST_F(ActualCacheTest, ANewLoadOfTheSpecsPlansASteadyKeyAgain) {
   ASSERT_TRUE(reconciler.Reconcile(kApi)->steady);
+  ASSERT_TRUE(reconciler.Reconcile(kSite)->steady);
   specs.Invalidate();  // a config event: the specs are loaded again
   EXPECT_FALSE(reconciler.Reconcile(kApi)->steady);
   EXPECT_TRUE(reconciler.Reconcile(kApi)->steady);
-  EXPECT_FALSE(reconciler.Reconcile(kSite)->steady) << "a Site's status reads the site monitor";
   EXPECT_FALSE(reconciler.Reconcile(kSite)->steady);
+  EXPECT_TRUE(reconciler.Reconcile(kSite)->steady);
+}
+
+// A Site's status also reads the site monitor: another verdict on its site plans it again (and a site that
+// is down is Degraded, which is never steady).
+TEST_F(ActualCacheTest, ASteadySiteKeyIsPlannedAgainWhenTheMonitorsVerdictChanges) {
+  std::pair<std::string, std::string> verdict;
+  EstateReconcilerOptions options = CachedOptions();
+  options.site_down = [&verdict](const std::string&) { return verdict; };
+  EstateReconciler watched{counting, specs, status, nullptr, clock, options};
+  ASSERT_FALSE(watched.Reconcile(kSite)->steady);
+  ASSERT_FALSE(watched.Reconcile(kApi)->steady);
+  ASSERT_TRUE(watched.Reconcile(kSite)->steady);
+
+  verdict = {"SiteUnreachable", "site douala is Unreachable: 0/1 nodes ready"};
+  EXPECT_FALSE(watched.Reconcile(kSite)->steady);
+  EXPECT_EQ(status.Get(kSite)->Headline().reason, "SiteUnreachable");
+  EXPECT_FALSE(watched.Reconcile(kSite)->steady) << "Degraded keys are planned every time";
+
+  verdict = {};
+  EXPECT_FALSE(watched.Reconcile(kSite)->steady);
+  EXPECT_EQ(status.Get(kSite)->Headline().reason, "Converged");
+  EXPECT_TRUE(watched.Reconcile(kSite)->steady);
+  EXPECT_TRUE(watched.Reconcile(kApi)->steady) << "Service keys do not read the monitor";
 }
 
 }  // namespace

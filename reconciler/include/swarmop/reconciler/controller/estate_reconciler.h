@@ -14,17 +14,17 @@
 //      again). Something to do: log it (drift corrections as such), ApplyPlan, status Progressing, requeue;
 //      a failed apply is Degraded (ApplyFailed) and an error, so the queue backs off.
 //   5. The spec no longer exists: its objects are pruned by the plan; its status is forgotten.
-// Steady keys (watch mode, with a cache): a Service key found Converged is not planned again while nothing it
-// was planned from has changed: the same load of the specs (and failovers), the same cache generation
-// (actual_cache.h: no object added, removed, updated or with other task counts), the same separate-site
-// outcomes. Its reconcile would render, gather and plan exactly what it did and find nothing to do, so it
-// answers at once: a steady resync of thousands of Services costs a lookup per key. Any change anywhere
-// plans every key again, once.
-// With options.enqueue set (watch mode), the first reconcile that sees a new load of the specs compares it
-// with the load before and hands the profile Services that derive from the specs that changed
-// (profiles/dependants.h: a gateway when a Service's expose changes, the Services at a Logstash's sites when
-// it comes or goes) to enqueue, so they re-render now rather than at the next resync.
-// Thread-safety: Reconcile may run concurrently for different keys.
+// Steady keys (watch mode, with a cache): a Service or Site key found Converged is not planned again while
+// nothing it was planned from has changed: the same load of the specs (and failovers), the same cache
+// generation (actual_cache.h: no object added, removed, updated or with other task counts), the same
+// separate-site outcomes and, for a Site, the same site monitor verdict. Its reconcile would render, gather
+// and plan exactly what it did and find nothing to do, so it answers at once: a steady resync of thousands of
+// Services costs a lookup per key. Any change anywhere plans every key again, once. With options.enqueue set
+// (watch mode), the first reconcile that sees a new load of the specs compares it with the load before and
+// hands the profile Services that derive from the specs that changed (profiles/dependants.h: a gateway when a
+// Service's expose changes, the Services at a Logstash's sites when it comes or goes) to enqueue, so they
+// re-render now rather than at the next resync. Thread-safety: Reconcile may run concurrently for different
+// keys.
 #pragma once
 
 #include <chrono>
@@ -105,12 +105,13 @@ class EstateReconciler : public Reconciler {
  private:
   StatusOr<Result> ReconcileKey(const Request& request);
   struct KeyContext;
-  // What a steady Service key was planned from (see the top of this file).
+  // What a steady key was planned from (see the top of this file).
   struct SteadyMark {
     uint64_t prepared = 0;
     uint64_t cache = 0;
     uint64_t sites = 0;
     std::string failover;
+    std::string monitor;  // a Site key: the site monitor's verdict on its site (site_down)
     bool operator==(const SteadyMark&) const = default;
   };
   std::optional<SteadyMark> MarkFor(const KeyContext& context) const;
@@ -146,8 +147,8 @@ class EstateReconciler : public Reconciler {
   std::shared_ptr<const Prepared> prepared_;
   uint64_t prepared_count_ = 0;  // under prepared_mu_: each Prepared's number
   std::mutex steady_mu_;
-  std::map<Request, SteadyMark>
-      steady_;  // Service keys last found Converged, and what they were planned from
+  // Keys last found Converged, and what they were planned from.
+  std::map<Request, SteadyMark> steady_;
 };
 
 }  // namespace swarmop::reconciler
