@@ -116,8 +116,7 @@ class DocumentLoader {
     object.hash = Sha256Hex(doc["spec"].dump());
     object.source_file = file_;
     object.position = doc_.positions[""];
-    object.field_positions =
-        std::make_shared<const std::map<std::string, Position>>(std::move(doc_.positions));
+    object.field_positions = std::make_shared<const FieldPositions>(doc_.positions);
     std::vector<Diagnostic> problems = check(object);
     if (!problems.empty()) {
       for (Diagnostic& d : problems) AddError(std::move(d));

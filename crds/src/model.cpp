@@ -1,6 +1,7 @@
 #include "swarmop/crds/model.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace swarmop::crds {
 
@@ -34,6 +35,48 @@ const char* ProfileName(Profile profile) {
   return "generic";
 }
 
+namespace {
+
+template <typename T>
+void Pack(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+T Unpack(std::string_view in, size_t at) {
+  T value;
+  std::memcpy(&value, in.data() + at, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+FieldPositions::FieldPositions(const std::map<std::string, Position>& positions) : count_(positions.size()) {
+  size_t bytes = 0;
+  for (const auto& [pointer, position] : positions) bytes += pointer.size() + 3 * sizeof(uint32_t);
+  packed_.reserve(bytes);
+  for (const auto& [pointer, position] : positions) {
+    Pack(packed_, static_cast<uint32_t>(pointer.size()));
+    packed_.append(pointer);
+    Pack(packed_, static_cast<int32_t>(position.line));
+    Pack(packed_, static_cast<int32_t>(position.column));
+  }
+}
+
+std::optional<Position> FieldPositions::Find(std::string_view pointer) const {
+  std::string_view packed = packed_;
+  for (size_t at = 0; at < packed.size();) {
+    const size_t length = Unpack<uint32_t>(packed, at);
+    at += sizeof(uint32_t);
+    const size_t numbers = at + length;
+    if (packed.substr(at, length) == pointer) {
+      return Position{Unpack<int32_t>(packed, numbers), Unpack<int32_t>(packed, numbers + sizeof(int32_t))};
+    }
+    at = numbers + 2 * sizeof(int32_t);
+  }
+  return std::nullopt;
+}
+
 const std::string& ObjectBase::CanonicalJson() const {
   static const std::string kNone;
   return canonical_json ? *canonical_json : kNone;
@@ -43,8 +86,8 @@ Position ObjectBase::PositionOf(std::string_view json_pointer) const {
   std::string pointer(json_pointer);
   while (true) {
     if (field_positions) {
-      auto it = field_positions->find(pointer);
-      if (it != field_positions->end() && it->second.line > 0) return it->second;
+      std::optional<Position> at = field_positions->Find(pointer);
+      if (at && at->line > 0) return *at;
     }
     if (pointer.empty()) return position;
     pointer.resize(pointer.rfind('/'));

@@ -122,6 +122,23 @@ TEST(CrossReferencesAcrossFiles, ParseThenCheckFindsTheSameErrorsAsLoad) {
             FormatDiagnostics(LoadSpecs(files).errors));
 }
 
+TEST(FieldPositions, EveryNodeKeepsItsLineAndColumnAndAMissingOneAnswersWithItsNearestAncestor) {
+  LoadResult parsed = ParseSpecs({{"web.yaml",
+                                   "apiVersion: swarmop.io/v1alpha1\nkind: Service\nmetadata: {name: web}\n"
+                                   "spec:\n  image: nginx\n  sites:\n    douala: {replicas: 2}\n"}});
+  ASSERT_EQ(parsed.state.services.size(), 1u);
+  const Service& web = parsed.state.services[0];
+  ASSERT_NE(web.field_positions, nullptr);
+  EXPECT_GE(web.field_positions->size(), 8u);
+  auto line_column = [](Position at) { return std::make_pair(at.line, at.column); };
+  EXPECT_EQ(line_column(web.PositionOf("/spec/image")), std::make_pair(5, 3));
+  EXPECT_EQ(line_column(web.PositionOf("/spec/sites/douala")), std::make_pair(7, 5));
+  EXPECT_EQ(line_column(web.PositionOf("/spec/sites/douala/replicas")), std::make_pair(7, 14));
+  EXPECT_EQ(line_column(web.PositionOf("/spec/sites/douala/healthcheck")), std::make_pair(7, 5));
+  EXPECT_EQ(web.field_positions->Find("/spec/sites/douala/healthcheck"), std::nullopt);
+  EXPECT_EQ(FieldPositions().Find(""), std::nullopt);
+}
+
 TEST(Naming, SwarmServiceNameIsObjectDashSite) {
   EXPECT_EQ(SwarmServiceName("identity-api", "douala"), "identity-api-douala");
 }
