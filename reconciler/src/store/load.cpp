@@ -65,6 +65,23 @@ SupersededConfig ToSuperseded(const Candidate& c, const Candidate& winner) {
           c.config->spec.name, winner.config->spec.name, labels::IsOwned(c.config->spec.labels)};
 }
 
+bool SameGroup(const Candidate& a, const Candidate& b) {
+  return a.ref.kind == b.ref.kind && a.ref.object->name() == b.ref.object->name();
+}
+
+// Room for exactly the winners (the first of each group of the sorted candidates): a load holds every spec
+// until the next one, and vectors grown by doubling would keep up to twice their room.
+void ReserveForWinners(const std::vector<Candidate>& sorted, StoreContents& contents) {
+  size_t by_kind[3] = {0, 0, 0};
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || !SameGroup(sorted[i - 1], sorted[i])) ++by_kind[static_cast<size_t>(sorted[i].ref.kind)];
+  }
+  contents.state.sites.reserve(by_kind[static_cast<size_t>(crds::Kind::kSite)]);
+  contents.state.services.reserve(by_kind[static_cast<size_t>(crds::Kind::kService)]);
+  contents.state.replications.reserve(by_kind[static_cast<size_t>(crds::Kind::kReplication)]);
+  contents.specs.reserve(by_kind[0] + by_kind[1] + by_kind[2]);
+}
+
 }  // namespace
 
 struct SpecStore::ParsedConfig {
@@ -107,6 +124,7 @@ StatusOr<StoreContents> SpecStore::LoadFrom(const std::vector<engine::Config>& l
   std::map<std::string, std::shared_ptr<const ParsedConfig>> parsed;
   std::deque<engine::Config> inspected_configs;
   std::vector<Candidate> candidates;
+  candidates.reserve(listed.size());
   for (const engine::Config& listed_config : listed) {
     const engine::Config* read = &listed_config;
     if (listed_config.spec.data.empty()) {
@@ -142,14 +160,13 @@ StatusOr<StoreContents> SpecStore::LoadFrom(const std::vector<engine::Config>& l
     if (group(a) != group(b)) return group(a) < group(b);
     return NewerFirst(a, b);
   });
+  ReserveForWinners(candidates, contents);
   for (size_t i = 0; i < candidates.size();) {
     const Candidate& winner = candidates[i];
     store::AppendObject(winner.ref, contents.state);
     contents.specs.push_back(ToStoredSpec(winner, *winner.document));
     size_t j = i + 1;
-    for (; j < candidates.size() && candidates[j].ref.kind == winner.ref.kind &&
-           candidates[j].ref.object->name() == winner.ref.object->name();
-         ++j) {
+    for (; j < candidates.size() && SameGroup(candidates[j], winner); ++j) {
       contents.superseded.push_back(ToSuperseded(candidates[j], winner));
     }
     i = j;
