@@ -6,7 +6,7 @@
 #   lists/resync   engine list calls (swarmop_engine_calls_total{verb=~"list .*"}) per resync, steady state,
 #                  without the site monitor's node listing (every --site-interval; shown on the next line)
 #   cpu_s/resync   CPU (user+system) per resync, steady state (the window also holds the idle time between)
-#   idle_%core     CPU over the steady-state window (two resyncs 30 s apart, no change) / its length
+#   idle_%core     CPU over the steady-state window (RESYNCS periods of 30 s, no change) / its length
 #   rss_mb         VmRSS at the end, and VmHWM (peak)
 #   revert p50/p99 a manual scale of one service (inspect + update through the engine's socket, as
 #                  `docker service scale` does) until swarmop has put the replica count back
@@ -23,6 +23,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(500 1000 2000)
 BIN=${SWARMOP_BIN:-$BUILD/swarmop}
 RESYNCS=${RESYNCS:-2}  # the steady-state window: this many resyncs (--resync 30s)
+WINDOW=$((RESYNCS * 30 + 1)).5  # seconds: RESYNCS periods and 1.5 s more (see the window below)
 TRIALS=${TRIALS:-30}
 FIRST_SYNC_LIMIT=${FIRST_SYNC_LIMIT:-300}
 TESTBED=$ROOT/tests/testbed/testbed.sh
@@ -80,20 +81,24 @@ YAML
     fi
     sleep 0.2
   done
-  # Steady state: from a resync for RESYNCS periods (30 s each, a second short of the next one). Nothing is
-  # asked of swarmop inside the window: rendering /api/v1/status or /metrics for N specs costs CPU too.
+  # Steady state: from the end of a resync's listing for RESYNCS periods and 1.5 s, so the window holds the
+  # next RESYNCS listings whole (each starts 30 s and a little after the one before, and takes well under a
+  # second at 5,000), and RESYNCS + 1 key passes. A window a second short of RESYNCS periods held one
+  # listing fewer: right while the key passes cost most of a resync, half the cost once they are steady.
+  # Nothing is asked of swarmop inside the window: rendering /api/v1/status or /metrics for N specs costs
+  # CPU too.
   next_resync() { local r; r=$(last_resync); while [ "$(last_resync)" = "$r" ]; do sleep 0.1; done; }
   next_resync
   list_calls > "$WORK/lists0"; c0=$(cpu_ticks); w0=$(date +%s.%N)
   if [ -n "${PERF_OUT:-}" ]; then  # a CPU profile of the window (perf report -i PERF_OUT)
-    perf record -q -F 499 ${PERF_ARGS:--g} -p "$RUN_PID" -o "$PERF_OUT.$N" -- sleep $((RESYNCS * 30 - 1)) 2>/dev/null
+    perf record -q -F 499 ${PERF_ARGS:--g} -p "$RUN_PID" -o "$PERF_OUT.$N" -- sleep "$WINDOW" 2>/dev/null
   else
-    sleep $((RESYNCS * 30 - 1))
+    sleep "$WINDOW"
   fi
   c1=$(cpu_ticks); window=$(echo "$(date +%s.%N) - $w0" | bc); list_calls > "$WORK/lists1"
-  # The window holds the key passes of RESYNCS resyncs (the first one's listing came just before it): CPU is
-  # per pass. Listings are per resync listing: with the cache each lists services exactly once (a baseline
-  # binary, BASELINE=1, lists them per key: there the window's RESYNCS periods are used).
+  # CPU is per resync: the window's CPU over RESYNCS. Listings are per resync listing: with the cache each
+  # lists services exactly once (a baseline binary, BASELINE=1, lists them per key: there the window's
+  # RESYNCS periods are used).
   dr=$RESYNCS
   fills=$(join -t'|' -a2 -e0 -o 0,1.2,2.2 "$WORK/lists0" "$WORK/lists1" |
     awk -F'|' '$1 == "list services" { printf "%d", $3 - $2 }')
