@@ -17,14 +17,14 @@
 // Steady keys (watch mode, with a cache): a Service or Site key found Converged is not planned again while
 // nothing it was planned from has changed: the same load of the specs (and failovers), the same cache
 // generation (actual_cache.h: no object added, removed, updated or with other task counts), the same
-// separate-site outcomes and, for a Site, the same site monitor verdict. Its reconcile would render, gather
-// and plan exactly what it did and find nothing to do, so it answers at once: a steady resync of thousands of
-// Services costs a lookup per key. Any change anywhere plans every key again, once. With options.enqueue set
-// (watch mode), the first reconcile that sees a new load of the specs compares it with the load before and
-// hands the profile Services that derive from the specs that changed (profiles/dependants.h: a gateway when a
-// Service's expose changes, the Services at a Logstash's sites when it comes or goes) to enqueue, so they
-// re-render now rather than at the next resync. Thread-safety: Reconcile may run concurrently for different
-// keys.
+// separate-site outcomes and, for a Site, the same site monitor verdict. Its reconcile would plan exactly
+// what it did and find nothing to do, so it answers at once: a steady resync of thousands of keys costs a
+// lookup per key. Any change anywhere plans every key again, once.
+// With options.enqueue set (watch mode), the first reconcile that sees a new load of the specs compares it
+// with the load before and hands the profile Services that derive from the specs that changed
+// (profiles/dependants.h: a gateway when a Service's expose changes, the Services at a Logstash's sites when
+// it comes or goes) to enqueue, so they re-render now rather than at the next resync.
+// Thread-safety: Reconcile may run concurrently for different keys.
 #pragma once
 
 #include <chrono>
